@@ -1,0 +1,57 @@
+#include <stddef.h>
+#include <string.h>
+#include "hv/cpu.h"
+#include "hv/memory.h"
+#include "hv/panic.h"
+#include "arch/spr.h"
+
+_Static_assert(offsetof(struct cpu, self) == CPU_SELF, "asm offset");
+_Static_assert(offsetof(struct cpu, scratch0) == CPU_SCRATCH0, "asm offset");
+_Static_assert(offsetof(struct cpu, scratch1) == CPU_SCRATCH1, "asm offset");
+_Static_assert(offsetof(struct cpu, exc_stack_top) == CPU_EXC_STACK, "asm offset");
+_Static_assert(offsetof(struct cpu, exc_depth) == CPU_EXC_DEPTH, "asm offset");
+_Static_assert(offsetof(struct cpu, stack_top) == CPU_STACK_TOP, "asm offset");
+
+struct cpu *cpus[MAX_CPUS];
+unsigned int ncpus;
+
+/* Stacks get an unmapped-in-spirit guard: a poison word at the bottom that
+ * the fault reporter checks to tell a stack overflow from other faults. */
+struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot)
+{
+	if (index >= MAX_CPUS)
+		panic("cpu: more than %d CPUs", MAX_CPUS);
+	uint64_t area = hv_alloc_pages(sizeof(struct cpu) + CPU_STACK_SIZE + CPU_EXC_STACK_SIZE, 4096);
+	if (!area)
+		panic("cpu: out of memory for CPU %u", index);
+	struct cpu *c = (struct cpu *)area;
+	memset(c, 0, sizeof(*c));
+	c->self = c;
+	c->index = index;
+	c->server = server;
+	c->boot_cpu = boot;
+	/* Leave a minimal ABI frame with a null back chain at each stack top. */
+	uint64_t stacks = (area + sizeof(struct cpu) + 15) & ~15ull;
+	c->stack_top = stacks + CPU_STACK_SIZE - 64;
+	c->exc_stack_top = stacks + CPU_STACK_SIZE + CPU_EXC_STACK_SIZE - 256 - 64;
+	c->state = boot ? CPU_ONLINE : CPU_OFFLINE;
+	cpus[index] = c;
+	if (index >= ncpus)
+		ncpus = index + 1;
+	return c;
+}
+
+struct cpu *cpu_by_server(uint32_t server)
+{
+	for (unsigned int i = 0; i < ncpus; i++)
+		if (cpus[i] && cpus[i]->server == server)
+			return cpus[i];
+	return NULL;
+}
+
+/* Make c the per-CPU area of the executing thread. */
+void cpu_install(struct cpu *c)
+{
+	mtspr(SPR_HSPRG0, (uint64_t)c);
+	__asm__ volatile("mr 13,%0" : : "r"(c));
+}

@@ -1,0 +1,61 @@
+/* Per-CPU areas: one per hardware thread, found through HSPRG0. */
+#ifndef HV_CPU_H
+#define HV_CPU_H
+
+/* Offsets used by the boot/ assembly; checked against the struct in cpu.c. */
+#define CPU_SELF          0
+#define CPU_SCRATCH0      8
+#define CPU_SCRATCH1      16
+#define CPU_EXC_STACK     24
+#define CPU_EXC_DEPTH     32
+#define CPU_STACK_TOP     40
+
+#define CPU_STACK_SIZE    (64 * 1024)
+#define CPU_EXC_STACK_SIZE (32 * 1024)
+#define MAX_CPUS          64
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+#include <stdbool.h>
+
+enum cpu_state { CPU_OFFLINE, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
+
+typedef void (*cpu_call_fn)(void *arg);
+
+struct cpu {
+	struct cpu *self;
+	uint64_t scratch0, scratch1;        /* vector entry save slots */
+	uint64_t exc_stack_top;
+	uint64_t exc_depth;                 /* nested exceptions in progress */
+	uint64_t stack_top;
+	uint32_t index;                     /* 0..ncpus-1 */
+	uint32_t server;                    /* interrupt server number (= PIR) */
+	volatile uint32_t state;
+	bool boot_cpu;
+	/* Work posted by another CPU (smp_call). */
+	volatile cpu_call_fn call_fn;
+	void *volatile call_arg;
+	/* Timer. */
+	volatile uint64_t hdec_ticks;       /* HDEC interrupts taken */
+	void (*hdec_handler)(struct cpu *);
+	/* A trap this CPU expects (self-test): resume after it instead of panic. */
+	uint64_t expect_trap_at;
+	volatile uint64_t traps_caught;
+};
+
+extern struct cpu *cpus[MAX_CPUS];
+extern unsigned int ncpus;
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mfspr %0,304" : "=r"(c));   /* HSPRG0 */
+	return c;
+}
+
+struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot);
+struct cpu *cpu_by_server(uint32_t server);
+void cpu_install(struct cpu *c);
+
+#endif
+#endif

@@ -1,0 +1,132 @@
+/*
+ * Boot sequence of the boot CPU, entered from boot/entry.S once the image
+ * runs at its linked address with a stack.
+ */
+#include <string.h>
+#include "hv/bundle.h"
+#include "hv/console.h"
+#include "hv/cpu.h"
+#include "hv/log.h"
+#include "hv/memory.h"
+#include "hv/panic.h"
+#include "hv/platform.h"
+#include "hv/selftest.h"
+#include "hv/smp.h"
+#include "hv/timer.h"
+#include "hv/version.h"
+#include "arch/spr.h"
+#include "drivers/opal.h"
+
+extern char image_start[], _end[], boot_cpu_area[];
+
+void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load_base);
+
+static struct platform platform;
+
+static void print_platform(const struct platform *p)
+{
+	hvprint("platform: %s, %u CPUs, timebase %llu Hz", p->model[0] ? p->model : "(no model)",
+		p->ncpus, (unsigned long long)p->tb_freq);
+	for (unsigned int i = 0; i < p->nmem; i++)
+		hvprint("memory:   [0x%012llx, 0x%012llx) %6llu MiB", (unsigned long long)p->mem[i].start,
+			(unsigned long long)p->mem[i].end,
+			(unsigned long long)((p->mem[i].end - p->mem[i].start) >> 20));
+	for (unsigned int i = 0; i < p->nrsv; i++)
+		hvprint("reserved: [0x%012llx, 0x%012llx) %s", (unsigned long long)p->rsv[i].r.start,
+			(unsigned long long)p->rsv[i].r.end, p->rsv[i].name);
+	if (p->cpus_ignored)
+		log_warn("platform: %u CPUs beyond the first %d are not used", p->cpus_ignored, PLAT_MAX_CPUS);
+}
+
+static void add_busy(struct plat_rsv *b, unsigned int *n, uint64_t start, uint64_t end, const char *name)
+{
+	b[*n].r.start = start;
+	b[*n].r.end = end;
+	strncpy(b[*n].name, name, sizeof(b[*n].name) - 1);
+	hvprint("reserved: [0x%012llx, 0x%012llx) %s", (unsigned long long)start, (unsigned long long)end, name);
+	(*n)++;
+}
+
+/* Debug switch for the fault path: "hvtest=fault" makes the boot CPU take an unexpected trap. */
+static void __attribute__((noinline)) fault_test_trigger(void)
+{
+	__asm__ volatile("tw 31,0,0" ::: "memory");
+}
+
+static void __attribute__((noinline)) fault_test(void)
+{
+	log_info("hvtest: taking a deliberate unexpected trap");
+	fault_test_trigger();
+	log_error("hvtest: the trap returned; the fault path is broken");
+}
+
+void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load_base)
+{
+	opal.base = opal_base;
+	opal.entry = opal_entry;
+	struct cpu *boot = (struct cpu *)boot_cpu_area;
+	_Static_assert(sizeof(struct cpu) <= 1024, "boot_cpu_area in boot/entry.S is too small");
+	boot->self = boot;
+	boot->state = CPU_ONLINE;
+	boot->boot_cpu = 1;
+	boot->server = (uint32_t)mfspr(SPR_PIR);
+	cpus[0] = boot;
+	ncpus = 1;
+	console_init();
+
+	hvprint("%s %s: hypervisor for POWER, built %s", HV_NAME, HV_VERSION, HV_BUILD_DATE);
+	hvprint("boot: image at 0x0-0x%llx (loaded at 0x%llx), FDT at 0x%llx, OPAL at 0x%llx",
+		(unsigned long long)(uint64_t)_end, (unsigned long long)load_base,
+		(unsigned long long)(uint64_t)fdt, (unsigned long long)opal_base);
+
+	char err[200];
+	if (platform_parse(fdt, &platform, err, sizeof(err))) {
+		log_error("%s", err);
+		log_error("boot: cannot continue without a valid device tree");
+		machine_power_off();
+	}
+	int lvl = log_level_from_args(platform.bootargs);
+	if (lvl >= 0)
+		log_set_level((enum log_level)lvl);
+	else if (strstr(platform.bootargs, "loglevel="))
+		log_warn("boot: unknown loglevel in \"%s\" (use error, warn, info or debug)", platform.bootargs);
+	timer_init(platform.tb_freq);
+	timer_cpu_setup();
+	print_platform(&platform);
+
+	struct plat_rsv busy[4];
+	unsigned int nbusy = 0;
+	add_busy(busy, &nbusy, (uint64_t)image_start, (uint64_t)_end, "hypervisor image");
+	add_busy(busy, &nbusy, (uint64_t)fdt, (uint64_t)fdt + platform.fdt_size, "firmware device tree");
+	if (platform.has_initrd)
+		add_busy(busy, &nbusy, platform.initrd_start, platform.initrd_end, "bundle (initrd)");
+	if (memory_init(&platform, busy, nbusy)) {
+		log_error("boot: cannot continue without a memory map");
+		machine_power_off();
+	}
+	hvprint("memory: %llu MiB free for guests and the hypervisor in %u extents",
+		(unsigned long long)(hv_free_bytes() >> 20), hv_palloc.nfree);
+
+	unsigned int online = smp_start(&platform);
+	hvprint("smp: %u of %u CPUs online", online, platform.ncpus);
+
+	if (strstr(platform.bootargs, "hvtest=fault"))
+		fault_test();
+
+	if (platform.has_initrd) {
+		uint64_t size = platform.initrd_end - platform.initrd_start;
+		int n = bundle_check((const void *)platform.initrd_start, size, err, sizeof(err));
+		if (n < 0) {
+			log_error("%s", err);
+			log_error("boot: the initrd at 0x%llx (%llu bytes) is not a usable bundle",
+				  (unsigned long long)platform.initrd_start, (unsigned long long)size);
+			machine_power_off();
+		}
+		log_error("bundle: %d partition(s) defined, but this build cannot run partitions yet", n);
+		machine_power_off();
+	}
+
+	hvprint("no bundle given: running the power-on self-test");
+	selftest_run(&platform, busy, nbusy);
+	machine_power_off();
+}

@@ -1,0 +1,17 @@
+/* Assembler helpers shared by boot/ and drivers/. */
+#ifndef ARCH_ASM_H
+#define ARCH_ASM_H
+
+/* Load a 64-bit link-time constant (address or number). */
+.macro LOAD_IMM64 reg, val
+	lis	\reg, (\val)@highest
+	ori	\reg, \reg, (\val)@higher
+	rldicr	\reg, \reg, 32, 31
+	oris	\reg, \reg, (\val)@h
+	ori	\reg, \reg, (\val)@l
+.endm
+
+#define FUNC(name) .globl name; .type name,@function; name:
+#define END(name) .size name, . - name
+
+#endif

@@ -1,0 +1,89 @@
+/* Special-purpose register numbers and accessors (POWER9, ISA 3.0). */
+#ifndef ARCH_SPR_H
+#define ARCH_SPR_H
+
+#define SPR_XER     1
+#define SPR_LR      8
+#define SPR_CTR     9
+#define SPR_DSISR   18
+#define SPR_DAR     19
+#define SPR_DEC     22
+#define SPR_SRR0    26
+#define SPR_SRR1    27
+#define SPR_CFAR    28
+#define SPR_AMR     29
+#define SPR_PIDR    48
+#define SPR_SPRG0   272
+#define SPR_SPRG1   273
+#define SPR_SPRG2   274
+#define SPR_SPRG3   275
+#define SPR_TBRL    268
+#define SPR_PVR     287
+#define SPR_HSPRG0  304
+#define SPR_HSPRG1  305
+#define SPR_HDSISR  306
+#define SPR_HDAR    307
+#define SPR_HDEC    310
+#define SPR_HRMOR   313
+#define SPR_HSRR0   314
+#define SPR_HSRR1   315
+#define SPR_LPCR    318
+#define SPR_LPIDR   319
+#define SPR_HEIR    339
+#define SPR_PTCR    464
+#define SPR_PIR     1023
+
+/* LPCR bits (value masks, IBM bit n is 1 << (63 - n)). */
+#define LPCR_HDICE  (1ull << 0)   /* hypervisor decrementer interrupts on */
+#define LPCR_LD     (1ull << 17)  /* large decrementer */
+#define LPCR_HEIC   (1ull << 4)   /* HV external interrupts off (P9) */
+
+/* MSR bits. */
+#define MSR_SF   (1ull << 63)
+#define MSR_HV   (1ull << 60)
+#define MSR_EE   (1ull << 15)
+#define MSR_PR   (1ull << 14)
+#define MSR_IR   (1ull << 5)
+#define MSR_DR   (1ull << 4)
+#define MSR_RI   (1ull << 1)
+#define MSR_LE   (1ull << 0)
+
+/* SRR1 bits set by a program interrupt. */
+#define SRR1_PROGTRAP  (1ull << 17)
+#define SRR1_PROGPRIV  (1ull << 18)
+#define SRR1_PROGILL   (1ull << 19)
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+#define mfspr(n) ({ uint64_t v_; __asm__ volatile("mfspr %0,%1" : "=r"(v_) : "i"(n)); v_; })
+#define mtspr(n, v) __asm__ volatile("mtspr %0,%1" : : "i"(n), "r"((uint64_t)(v)) : "memory")
+
+static inline uint64_t mfmsr(void)
+{
+	uint64_t v;
+	__asm__ volatile("mfmsr %0" : "=r"(v));
+	return v;
+}
+
+static inline void mtmsrd(uint64_t v)
+{
+	__asm__ volatile("mtmsrd %0" : : "r"(v) : "memory");
+}
+
+static inline uint64_t mftb(void)
+{
+	uint64_t v;
+	__asm__ volatile("mftb %0" : "=r"(v));
+	return v;
+}
+
+static inline void cpu_relax(void)  { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
+static inline void sync(void)       { __asm__ volatile("sync" ::: "memory"); }
+static inline void isync(void)      { __asm__ volatile("isync" ::: "memory"); }
+/* mtmsrd with L=1 changes only EE and RI. */
+static inline void irq_enable(void)  { __asm__ volatile("mtmsrd %0,1" : : "r"(MSR_EE | MSR_RI) : "memory"); }
+static inline void irq_disable(void) { __asm__ volatile("mtmsrd %0,1" : : "r"(MSR_RI) : "memory"); }
+#endif
+
+#endif
