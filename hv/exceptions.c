@@ -83,7 +83,7 @@ void fault_report(const struct regs *r)
 	print_addr("LR", r->lr);
 	hvprint("  r1     0x%016llx", (unsigned long long)r->gpr[1]);
 	for (int i = 0; i < 32; i += 4)
-		hvprint("  r%-2d-%-2d %016llx %016llx %016llx %016llx", i, i + 3,
+		hvprint("  r%d-r%-2d %016llx %016llx %016llx %016llx", i, i + 3,
 			(unsigned long long)r->gpr[i], (unsigned long long)r->gpr[i + 1],
 			(unsigned long long)r->gpr[i + 2], (unsigned long long)r->gpr[i + 3]);
 	uint64_t lo, hi, ret[16];

@@ -1,0 +1,82 @@
+"""Boots the hypervisor image under QEMU powernv9 and reads its console.
+
+A test gets `hv`, a factory: hv(smp=4, mem="4G", initrd=None, append=None)
+returns a Machine whose .expect() waits for console text. The whole console
+goes to tests/integration/logs/<test>.log, kept for failed tests.
+"""
+import os
+import re
+import time
+
+import pexpect
+import pytest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+IMAGE = os.path.join(TOP, "build", "hv.elf")
+LOGS = os.path.join(TOP, "tests", "integration", "logs")
+
+
+class Machine:
+    def __init__(self, name, smp, mem, initrd, append, extra):
+        os.makedirs(LOGS, exist_ok=True)
+        self.log_path = os.path.join(LOGS, name + ".log")
+        self.log = open(self.log_path, "w", encoding="utf-8", errors="replace")
+        args = ["-M", "powernv9", "-nographic", "-m", mem, "-smp", str(smp), "-kernel", IMAGE]
+        if initrd:
+            args += ["-initrd", initrd]
+        if append:
+            args += ["-append", append]
+        self.started = time.monotonic()
+        self.p = pexpect.spawn("qemu-system-ppc64", args + list(extra), encoding="utf-8",
+                               codec_errors="replace", timeout=60, logfile=self.log)
+        self.text = ""
+
+    def expect(self, pattern, timeout=60):
+        """Waits for a regex; returns the match."""
+        self.p.expect(pattern, timeout=timeout)
+        self.text += self.p.before + self.p.after
+        return self.p.match
+
+    def wait_exit(self, timeout=60):
+        """Waits for QEMU to exit (power-off); returns its exit status."""
+        self.p.expect(pexpect.EOF, timeout=timeout)
+        self.text += self.p.before
+        self.p.close()
+        return self.p.exitstatus
+
+    def elapsed(self):
+        return time.monotonic() - self.started
+
+    def close(self):
+        if self.p.isalive():
+            self.p.terminate(force=True)
+        self.log.close()
+
+
+@pytest.fixture
+def hv(request):
+    machines = []
+
+    def boot(smp=4, mem="4G", initrd=None, append=None, extra=()):
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", request.node.name)
+        if machines:
+            name += "-%d" % len(machines)
+        m = Machine(name, smp, mem, initrd, append, extra)
+        machines.append(m)
+        return m
+
+    yield boot
+    failed = getattr(request.node, "rep_call", None) and request.node.rep_call.failed
+    for m in machines:
+        m.close()
+        if failed:
+            print("\nconsole log kept: %s" % m.log_path)
+        else:
+            os.remove(m.log_path)
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
