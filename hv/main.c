@@ -6,6 +6,7 @@
 #include "hv/bundle.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
+#include "hv/hvtest.h"
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/panic.h"
@@ -47,19 +48,6 @@ static void add_busy(struct plat_rsv *b, unsigned int *n, uint64_t start, uint64
 	(*n)++;
 }
 
-/* Debug switch for the fault path: "hvtest=fault" makes the boot CPU take an unexpected trap. */
-static void __attribute__((noinline)) fault_test_trigger(void)
-{
-	__asm__ volatile("tw 31,0,0" ::: "memory");
-}
-
-static void __attribute__((noinline)) fault_test(void)
-{
-	log_info("hvtest: taking a deliberate unexpected trap");
-	fault_test_trigger();
-	log_error("hvtest: the trap returned; the fault path is broken");
-}
-
 void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load_base)
 {
 	opal.base = opal_base;
@@ -79,6 +67,7 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 		(unsigned long long)(uint64_t)_end, (unsigned long long)load_base,
 		(unsigned long long)(uint64_t)fdt, (unsigned long long)opal_base);
 
+	fdt = hvtest_mangle_fdt(fdt, hvtest_bootargs(fdt));
 	char err[200];
 	if (platform_parse(fdt, &platform, err, sizeof(err))) {
 		log_error("%s", err);
@@ -110,8 +99,7 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 	unsigned int online = smp_start(&platform);
 	hvprint("smp: %u of %u CPUs online", online, platform.ncpus);
 
-	if (strstr(platform.bootargs, "hvtest=fault"))
-		fault_test();
+	hvtest_run(platform.bootargs);
 
 	if (platform.has_initrd) {
 		uint64_t size = platform.initrd_end - platform.initrd_start;

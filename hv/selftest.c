@@ -9,6 +9,7 @@
 #include "hv/log.h"
 #include "hv/memory.h"
 #include "hv/smp.h"
+#include "hv/spinlock.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
 #include "drivers/opal.h"
@@ -159,6 +160,44 @@ static void test_smp(const struct platform *p)
 	      r.total, p->ncpus, (unsigned)r.released, ids_ok ? "match the device tree" : "DIFFER");
 }
 
+/* Every CPU adds to a plain counter under one lock: lost updates show. */
+struct lock_test {
+	struct spinlock lock;
+	uint64_t counter;
+	volatile uint32_t done;
+};
+
+#define LOCK_ROUNDS 20000
+
+static void lock_fn(void *arg)
+{
+	struct lock_test *t = arg;
+	for (int i = 0; i < LOCK_ROUNDS; i++) {
+		spin_lock(&t->lock);
+		uint64_t v = t->counter;
+		__asm__ volatile("" ::: "memory");   /* keep the read-modify-write non-atomic */
+		t->counter = v + 1;
+		spin_unlock(&t->lock);
+	}
+	__atomic_add_fetch(&t->done, 1, __ATOMIC_SEQ_CST);
+}
+
+static void test_spinlock(void)
+{
+	static struct lock_test t;
+	memset(&t, 0, sizeof(t));
+	unsigned int online = smp_online();
+	uint64_t t0 = tb_now();
+	run_everywhere(lock_fn, &t);
+	uint64_t end = tb_now() + us_to_tb(10000000);
+	while (t.done < online && (int64_t)(tb_now() - end) < 0)
+		cpu_relax();
+	CHECK(t.done == online && t.counter == (uint64_t)online * LOCK_ROUNDS, "spinlock",
+	      "%u CPUs x %d locked increments = %llu (expected %llu) in %llu us", online, LOCK_ROUNDS,
+	      (unsigned long long)t.counter, (unsigned long long)online * LOCK_ROUNDS,
+	      (unsigned long long)tb_to_us(tb_now() - t0));
+}
+
 /* A trap the exception path must catch, count and resume from. Armed by
  * address, so any other trap still panics. */
 static void trap_on_this_cpu(void *arg)
@@ -198,6 +237,7 @@ int selftest_run(const struct platform *p, const struct plat_rsv *busy, unsigned
 	test_fdt(p);
 	test_timer();
 	test_smp(p);
+	test_spinlock();
 	test_exceptions();
 	hvprint("SELFTEST: %u passed, %u failed", passed, failed);
 	return (int)failed;

@@ -10,9 +10,9 @@ def test_selftest_passes_on_4_cpus(hv):
     m.expect(r"memory:\s+\[0x0+, 0x0*100000000\)\s+4096 MiB")
     m.expect(r"reserved: .* hypervisor image")
     m.expect(r"smp: 4 of 4 CPUs online")
-    for name in ["allocator", "fdt", "timer", "smp", "exception"]:
+    for name in ["allocator", "fdt", "timer", "smp", "spinlock", "exception"]:
         m.expect(r"selftest: %s\s+ok" % name)
-    m.expect(r"SELFTEST: 5 passed, 0 failed")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
     m.expect(r"powering off")
     assert m.wait_exit() == 0
     assert m.elapsed() < 60
@@ -24,7 +24,7 @@ def test_single_cpu(hv):
     m.expect(r"memory:\s+\[0x0+, 0x0*80000000\)\s+2048 MiB")
     m.expect(r"smp: 1 of 1 CPUs online")
     m.expect(r"selftest: exception\s+ok\s+deliberate trap caught and survived on 1 of 1 CPUs")
-    m.expect(r"SELFTEST: 5 passed, 0 failed")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
     assert m.wait_exit() == 0
 
 
@@ -32,7 +32,7 @@ def test_every_cpu_reports_in(hv):
     m = hv(smp=2)
     m.expect(r"cpu 1: online \(server 0x[0-9a-f]+\)")
     m.expect(r"smp: 2 of 2 CPUs online")
-    m.expect(r"SELFTEST: 5 passed, 0 failed")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
     assert m.wait_exit() == 0
 
 
@@ -78,7 +78,7 @@ def test_truncated_bundle(hv, tmp_path):
 
 def test_loglevel_error_hides_info(hv):
     m = hv(smp=2, append="loglevel=error")
-    m.expect(r"SELFTEST: 5 passed, 0 failed")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
     assert m.wait_exit() == 0
     assert not re.search(r"cpu 1: online", m.text)
 
@@ -86,5 +86,30 @@ def test_loglevel_error_hides_info(hv):
 def test_unknown_loglevel_is_reported(hv):
     m = hv(smp=1, append="loglevel=chatty")
     m.expect(r"WARNING: boot: unknown loglevel in \"loglevel=chatty\"")
-    m.expect(r"SELFTEST: 5 passed, 0 failed")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
+    assert m.wait_exit() == 0
+
+
+def test_missing_fdt_property_stops_cleanly(hv):
+    m = hv(smp=2, append="hvtest=fdt-no-timebase")
+    m.expect(r"ERROR: fdt: /cpus/\S+: missing property timebase-frequency")
+    m.expect(r"ERROR: boot: cannot continue without a valid device tree")
+    m.expect(r"powering off")
+    assert m.wait_exit() == 0
+    assert "SELFTEST" not in m.text and "PANIC" not in m.text
+
+
+def test_overlapping_memory_stops_cleanly(hv):
+    m = hv(smp=1, append="hvtest=fdt-overlap")
+    m.expect(r"ERROR: fdt: memory ranges overlap: \[0x10000000, 0x30000000\) and \[0x0, 0x100000000\)")
+    m.expect(r"powering off")
+    assert m.wait_exit() == 0
+
+
+def test_console_input(hv):
+    m = hv(smp=1, append="hvtest=echo")
+    m.expect(r"hvtest: type a line")
+    m.p.send("hello powerhv\r")
+    m.expect(r'hvtest: read "hello powerhv" \(13 bytes\)')
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
     assert m.wait_exit() == 0
