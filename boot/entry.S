@@ -80,6 +80,7 @@ relocated:
 	li	%r0, 0
 	std	%r0, 0(%r1)		/* null back chain ends backtraces */
 	LOAD_IMM64 %r2, .TOC.
+	std	%r2, CPU_TOC(%r13)
 
 	mr	%r3, %r31
 	mr	%r4, %r30

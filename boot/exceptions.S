@@ -33,6 +33,9 @@
 	.globl	exc_entry_\kind
 exc_entry_\kind:
 	std	%r11, CPU_SCRATCH1(%r13)
+	mfspr	%r11, \s1
+	rldicl.	%r11, %r11, 4, 63	/* the interrupted MSR[HV] */
+	beq-	guest_exit_\kind	/* 0: a guest was running (boot/guest.S) */
 	mr	%r11, %r1
 	ld	%r1, CPU_EXC_DEPTH(%r13)
 	cmpdi	%r1, 0

@@ -11,6 +11,9 @@ _Static_assert(offsetof(struct cpu, scratch1) == CPU_SCRATCH1, "asm offset");
 _Static_assert(offsetof(struct cpu, exc_stack_top) == CPU_EXC_STACK, "asm offset");
 _Static_assert(offsetof(struct cpu, exc_depth) == CPU_EXC_DEPTH, "asm offset");
 _Static_assert(offsetof(struct cpu, stack_top) == CPU_STACK_TOP, "asm offset");
+_Static_assert(offsetof(struct cpu, hv_sp) == CPU_HV_SP, "asm offset");
+_Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU, "asm offset");
+_Static_assert(offsetof(struct cpu, toc) == CPU_TOC, "asm offset");
 
 struct cpu *cpus[MAX_CPUS];
 unsigned int ncpus;
@@ -35,6 +38,7 @@ struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot)
 	c->stack_top = stacks + CPU_STACK_SIZE - 64;
 	c->exc_stack_top = stacks + CPU_STACK_SIZE + CPU_EXC_STACK_SIZE - 256 - 64;
 	c->state = boot ? CPU_ONLINE : CPU_OFFLINE;
+	c->toc = cpus[0] ? cpus[0]->toc : 0;
 	cpus[index] = c;
 	if (index >= ncpus)
 		ncpus = index + 1;

@@ -9,6 +9,9 @@
 #define CPU_EXC_STACK     24
 #define CPU_EXC_DEPTH     32
 #define CPU_STACK_TOP     40
+#define CPU_HV_SP         48   /* r1 of vcpu_enter() while a guest runs */
+#define CPU_VCPU          56   /* the vCPU running on this thread */
+#define CPU_TOC           64
 
 #define CPU_STACK_SIZE    (64 * 1024)
 #define CPU_EXC_STACK_SIZE (32 * 1024)
@@ -21,6 +24,7 @@
 enum cpu_state { CPU_OFFLINE, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
 
 typedef void (*cpu_call_fn)(void *arg);
+struct vcpu;
 
 struct cpu {
 	struct cpu *self;
@@ -28,6 +32,9 @@ struct cpu {
 	uint64_t exc_stack_top;
 	uint64_t exc_depth;                 /* nested exceptions in progress */
 	uint64_t stack_top;
+	uint64_t hv_sp;
+	struct vcpu *vcpu;
+	uint64_t toc;
 	uint32_t index;                     /* 0..ncpus-1 */
 	uint32_t server;                    /* interrupt server number (= PIR) */
 	volatile uint32_t state;
@@ -41,6 +48,10 @@ struct cpu {
 	/* A trap this CPU expects (self-test): resume after it instead of panic. */
 	uint64_t expect_trap_at;
 	volatile uint64_t traps_caught;
+	/* Scheduling: the vCPUs pinned to this thread. */
+	struct vcpu *run_queue[8];
+	unsigned int nrun, next_run;
+	struct vcpu *last_loaded;           /* whose SPRs/SLB are in the registers */
 };
 
 extern struct cpu *cpus[MAX_CPUS];

@@ -4,6 +4,9 @@
  */
 #include <string.h>
 #include "hv/bundle.h"
+#include "hv/config.h"
+#include "hv/partition.h"
+#include "hv/sched.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
 #include "hv/hvtest.h"
@@ -46,6 +49,39 @@ static void add_busy(struct plat_rsv *b, unsigned int *n, uint64_t start, uint64
 	strncpy(b[*n].name, name, sizeof(b[*n].name) - 1);
 	hvprint("reserved: [0x%012llx, 0x%012llx) %s", (unsigned long long)start, (unsigned long long)end, name);
 	(*n)++;
+}
+
+static struct hv_config config;
+
+static void start_thread_loop(void *arg)
+{
+	(void)arg;
+	vcpu_thread_loop();
+}
+
+/* Creates the bundle's partitions and turns every thread into a vCPU runner. */
+static void run_bundle(const void *bundle, uint64_t size)
+{
+	char err[200];
+	if (config_parse(bundle, size, &config, err, sizeof(err))) {
+		log_error("%s", err);
+		machine_power_off();
+	}
+	if (config.loglevel >= 0)
+		log_set_level((enum log_level)config.loglevel);
+	hvprint("bundle: %u partition(s)", config.npartitions);
+	for (unsigned int i = 0; i < config.npartitions; i++)
+		if (partition_create(&config.part[i], &config))
+			machine_power_off();
+	if (sched_assign(&config))
+		machine_power_off();
+	for (unsigned int i = 1; i < ncpus; i++)
+		if (cpus[i] && cpus[i]->state == CPU_ONLINE) {
+			cpus[i]->call_arg = 0;
+			sync();
+			cpus[i]->call_fn = start_thread_loop;
+		}
+	vcpu_thread_loop();
 }
 
 void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load_base)
@@ -110,8 +146,8 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 				  (unsigned long long)platform.initrd_start, (unsigned long long)size);
 			machine_power_off();
 		}
-		log_error("bundle: %d partition(s) defined, but this build cannot run partitions yet", n);
-		machine_power_off();
+		(void)n;
+		run_bundle((const void *)platform.initrd_start, size);
 	}
 
 	hvprint("no bundle given: running the power-on self-test");

@@ -13,6 +13,9 @@
 #define SPR_CFAR    28
 #define SPR_AMR     29
 #define SPR_PIDR    48
+#define SPR_CIABR   187
+#define SPR_DAWR0   180
+#define SPR_DAWRX0  188
 #define SPR_SPRG0   272
 #define SPR_SPRG1   273
 #define SPR_SPRG2   274
@@ -30,18 +33,30 @@
 #define SPR_LPCR    318
 #define SPR_LPIDR   319
 #define SPR_HEIR    339
+#define SPR_ASDR    816
 #define SPR_PTCR    464
 #define SPR_PIR     1023
 
 /* LPCR bits (value masks, IBM bit n is 1 << (63 - n)). */
-#define LPCR_HDICE  (1ull << 0)   /* hypervisor decrementer interrupts on */
+#define LPCR_VPM1   (1ull << 62)  /* virtual-mode faults go to the hypervisor */
+#define LPCR_ILE    (1ull << 25)  /* guest interrupts little-endian */
+#define LPCR_AIL    (3ull << 23)  /* guest interrupts with relocation on */
+#define LPCR_AIL_SHIFT 23
+#define LPCR_UPRT   (1ull << 22)
+#define LPCR_HR     (1ull << 20)  /* radix host/guest */
 #define LPCR_LD     (1ull << 17)  /* large decrementer */
-#define LPCR_HEIC   (1ull << 4)   /* HV external interrupts off (P9) */
+#define LPCR_MER    (1ull << 11)  /* mediated external interrupt request */
+#define LPCR_GTSE   (1ull << 10)
+#define LPCR_HEIC   (1ull << 4)   /* HV external interrupts off in guests (P9) */
+#define LPCR_LPES   (1ull << 3)   /* 0: external interrupts go to the hypervisor */
+#define LPCR_HVICE  (1ull << 1)   /* hypervisor virtualization interrupts */
+#define LPCR_HDICE  (1ull << 0)   /* hypervisor decrementer interrupts on */
 
 /* MSR bits. */
 #define MSR_SF   (1ull << 63)
 #define MSR_HV   (1ull << 60)
 #define MSR_EE   (1ull << 15)
+#define MSR_ME   (1ull << 12)
 #define MSR_PR   (1ull << 14)
 #define MSR_IR   (1ull << 5)
 #define MSR_DR   (1ull << 4)

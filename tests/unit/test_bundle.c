@@ -75,6 +75,86 @@ static void rejects_other_device_trees(void **state)
 	assert_string_equal(err, "bundle: missing node /partitions");
 }
 
+/* The big-endian word at offset off of the structure block. */
+static fdt32_t *struct_word(void *b, int off)
+{
+	return (fdt32_t *)((char *)b + fdt_off_dt_struct(b) + off);
+}
+
+static void rejects_corrupt_structure(void **state)
+{
+	(void)state;
+	/* An unknown tag where the first property should be. */
+	void *b = make(BUNDLE_COMPATIBLE, 1, true);
+	int next;
+	assert_int_equal(fdt_next_tag(b, 0, &next), FDT_BEGIN_NODE);
+	*struct_word(b, next) = cpu_to_fdt32(0x2a);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: corrupt structure at offset 8: FDT_ERR_BADSTRUCTURE");
+
+	/* A property name outside the strings block. */
+	b = make(BUNDLE_COMPATIBLE, 1, true);
+	(void)fdt_next_tag(b, 0, &next);
+	assert_int_equal(fdt32_to_cpu(*struct_word(b, next)), FDT_PROP);
+	struct_word(b, next)[2] = cpu_to_fdt32(0x7fff0000);   /* nameoff */
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: corrupt property at offset 8");
+
+	/* The root left open: its END_NODE turned into a NOP. */
+	b = make(BUNDLE_COMPATIBLE, 1, true);
+	int off = 0, last_end = -1;
+	uint32_t tag;
+	while ((tag = fdt_next_tag(b, off, &next)) != FDT_END) {
+		if (tag == FDT_END_NODE)
+			last_end = off;
+		off = next;
+	}
+	assert_true(last_end > 0);
+	*struct_word(b, last_end) = cpu_to_fdt32(FDT_NOP);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: corrupt structure: 1 node(s) not closed");
+}
+
+static void rejects_unaligned_blocks(void **state)
+{
+	(void)state;
+	/* Found by fuzz_config: a structure block at an odd offset. */
+	void *b = make(BUNDLE_COMPATIBLE, 1, true);
+	fdt_set_off_dt_struct(b, fdt_off_dt_struct(b) + 1);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bundle: corrupt header: blocks at unaligned offsets (structure 0x41, reserve map 0x30)"));
+	b = make(BUNDLE_COMPATIBLE, 1, true);
+	fdt_set_off_mem_rsvmap(b, fdt_off_mem_rsvmap(b) + 4);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: corrupt header: blocks at unaligned offsets (structure 0x40, reserve map 0x34)");
+}
+
+/* A bundle whose nodes nest `levels` deep: root, /partitions, then x-deeper nodes. */
+static void *nest(int levels)
+{
+	assert_int_equal(fdt_create(buf, sizeof(buf)), 0);
+	assert_int_equal(fdt_finish_reservemap(buf), 0);
+	assert_int_equal(fdt_begin_node(buf, ""), 0);
+	assert_int_equal(fdt_property_string(buf, "compatible", BUNDLE_COMPATIBLE), 0);
+	assert_int_equal(fdt_begin_node(buf, "partitions"), 0);
+	for (int i = 2; i < levels; i++)
+		assert_int_equal(fdt_begin_node(buf, "x-deeper"), 0);
+	for (int i = 0; i < levels; i++)
+		assert_int_equal(fdt_end_node(buf), 0);
+	assert_int_equal(fdt_finish(buf), 0);
+	return buf;
+}
+
+static void rejects_deep_nesting(void **state)
+{
+	(void)state;
+	void *b = nest(16);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), 1);
+	b = nest(17);
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: nodes nested deeper than 16 at offset 280");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +162,9 @@ int main(void)
 		cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_truncated),
 		cmocka_unit_test(rejects_other_device_trees),
+		cmocka_unit_test(rejects_corrupt_structure),
+		cmocka_unit_test(rejects_deep_nesting),
+		cmocka_unit_test(rejects_unaligned_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,183 @@
+/*
+ * Entering a guest and coming back.
+ *
+ * vcpu_enter(v) saves the hypervisor's non-volatile registers in a frame,
+ * records that frame in the per-CPU area, loads the guest's GPRs, LR, CTR,
+ * CR, XER and NIP/MSR (HSRR0/1) from struct vcpu and hrfid's into the guest.
+ * The C caller has already loaded the partition context (LPIDR, LPCR) and
+ * the guest SPRs and SLB.
+ *
+ * Every interrupt taken while a guest runs reaches boot/exceptions.S, which
+ * branches here when the interrupted MSR had HV=0:
+ *  - an hcall (0xC00) takes the fast path: save r0-r13, LR, CR, CTR, XER
+ *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
+ *    CPU's stack with the guest's SPRs still live, and rfid back;
+ *  - anything else, or an hcall that needs the run loop, saves the whole
+ *    register state and "returns" from vcpu_enter() with the vector.
+ */
+#include "arch/spr.h"
+#include "arch/asm.h"
+#include "hv/cpu.h"
+#include "hv/vcpu.h"
+
+#define ENTER_FRAME	192		/* 32-byte ABI header + r14-r31 */
+#define EF(n)		(32 + ((n) - 14) * 8)
+#define G(n)		VCPU_GPR(n)
+
+.macro SAVE_HV from, to
+	std	\from, EF(\from)(%r1)
+	.if \to-\from
+	SAVE_HV "(\from+1)", \to
+	.endif
+.endm
+.macro REST_HV from, to
+	ld	\from, EF(\from)(%r1)
+	.if \to-\from
+	REST_HV "(\from+1)", \to
+	.endif
+.endm
+.macro SAVE_G from, to
+	std	\from, G(\from)(%r11)
+	.if \to-\from
+	SAVE_G "(\from+1)", \to
+	.endif
+.endm
+.macro REST_G from, to
+	ld	\from, G(\from)(%r11)
+	.if \to-\from
+	REST_G "(\from+1)", \to
+	.endif
+.endm
+
+	.section ".text", "ax"
+
+FUNC(vcpu_enter)
+	mflr	%r0
+	std	%r0, 16(%r1)
+	mfcr	%r12
+	std	%r12, 8(%r1)
+	stdu	%r1, -ENTER_FRAME(%r1)
+	SAVE_HV	14, 31
+	mfspr	%r13, SPR_HSPRG0
+	std	%r1, CPU_HV_SP(%r13)
+	std	%r3, CPU_VCPU(%r13)
+
+	mr	%r11, %r3
+	ld	%r0, VCPU_NIP(%r11)
+	mtspr	SPR_HSRR0, %r0
+	ld	%r0, VCPU_MSR(%r11)
+	mtspr	SPR_HSRR1, %r0
+	ld	%r0, VCPU_LR(%r11)
+	mtlr	%r0
+	ld	%r0, VCPU_CTR(%r11)
+	mtctr	%r0
+	ld	%r0, VCPU_XER(%r11)
+	mtxer	%r0
+	ld	%r0, VCPU_CR(%r11)
+	mtcrf	0xff, %r0
+	REST_G	0, 10
+	REST_G	12, 31
+	ld	%r11, G(11)(%r11)
+	hrfid
+END(vcpu_enter)
+
+/* Common tail of every full exit: r11 = vcpu, r13 = per-CPU area. */
+vcpu_exit_common:
+	ld	%r1, CPU_HV_SP(%r13)
+	ld	%r2, CPU_TOC(%r13)
+	ld	%r3, VCPU_EXIT(%r11)
+	REST_HV	14, 31
+	ld	%r0, ENTER_FRAME + 8(%r1)
+	mtcrf	0xff, %r0
+	ld	%r0, ENTER_FRAME + 16(%r1)
+	mtlr	%r0
+	addi	%r1, %r1, ENTER_FRAME
+	blr
+
+/*
+ * Full exit. On arrival: r13 = per-CPU area, r12 = vector, the guest's r11
+ * in CPU_SCRATCH1, r12 in CPU_SCRATCH0, r13 in HSPRG1.
+ */
+.macro GUEST_EXIT kind, s0, s1
+	.globl	guest_exit_\kind
+guest_exit_\kind:
+	ld	%r11, CPU_VCPU(%r13)
+	SAVE_G	0, 10
+	SAVE_G	14, 31
+	ld	%r0, CPU_SCRATCH1(%r13)
+	std	%r0, G(11)(%r11)
+	ld	%r0, CPU_SCRATCH0(%r13)
+	std	%r0, G(12)(%r11)
+	mfspr	%r0, SPR_HSPRG1
+	std	%r0, G(13)(%r11)
+	mflr	%r0
+	std	%r0, VCPU_LR(%r11)
+	mfctr	%r0
+	std	%r0, VCPU_CTR(%r11)
+	mfcr	%r0
+	std	%r0, VCPU_CR(%r11)
+	mfxer	%r0
+	std	%r0, VCPU_XER(%r11)
+	mfspr	%r0, \s0
+	std	%r0, VCPU_NIP(%r11)
+	mfspr	%r0, \s1
+	std	%r0, VCPU_MSR(%r11)
+	std	%r12, VCPU_EXIT(%r11)
+	b	vcpu_exit_common
+.endm
+
+	GUEST_EXIT hsrr, SPR_HSRR0, SPR_HSRR1
+	GUEST_EXIT srr_full, SPR_SRR0, SPR_SRR1
+
+/* SRR-type exits: hcalls go the fast way, the rest the full way. */
+	.globl	guest_exit_srr
+guest_exit_srr:
+	cmpdi	%r12, 0xc00
+	bne	guest_exit_srr_full
+
+	ld	%r11, CPU_VCPU(%r13)
+	SAVE_G	0, 10
+	ld	%r0, CPU_SCRATCH1(%r13)
+	std	%r0, G(11)(%r11)
+	ld	%r0, CPU_SCRATCH0(%r13)
+	std	%r0, G(12)(%r11)
+	mfspr	%r0, SPR_HSPRG1
+	std	%r0, G(13)(%r11)
+	mflr	%r0
+	std	%r0, VCPU_LR(%r11)
+	mfcr	%r0
+	std	%r0, VCPU_CR(%r11)
+	mfctr	%r0
+	std	%r0, VCPU_CTR(%r11)
+	mfxer	%r0
+	std	%r0, VCPU_XER(%r11)
+	ld	%r1, CPU_HV_SP(%r13)
+	addi	%r1, %r1, -64		/* our own frame below vcpu_enter's */
+	ld	%r2, CPU_TOC(%r13)
+	mr	%r3, %r11
+	bl	hcall_fast
+	ld	%r11, CPU_VCPU(%r13)
+	cmpdi	%r3, 0
+	bne	1f
+	ld	%r0, VCPU_LR(%r11)
+	mtlr	%r0
+	ld	%r0, VCPU_CR(%r11)
+	mtcrf	0xff, %r0
+	ld	%r0, VCPU_CTR(%r11)
+	mtctr	%r0
+	ld	%r0, VCPU_XER(%r11)
+	mtxer	%r0
+	REST_G	0, 10
+	REST_G	12, 13
+	ld	%r11, G(11)(%r11)
+	rfid				/* SRR0/1 still hold the sc return */
+
+1:	/* hcall_fast wants the run loop: r14-r31 are still the guest's. */
+	SAVE_G	14, 31
+	mfspr	%r0, SPR_SRR0
+	std	%r0, VCPU_NIP(%r11)
+	mfspr	%r0, SPR_SRR1
+	std	%r0, VCPU_MSR(%r11)
+	li	%r0, 0xc00
+	std	%r0, VCPU_EXIT(%r11)
+	b	vcpu_exit_common

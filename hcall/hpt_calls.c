@@ -1,0 +1,87 @@
+/* The page-frame-table hcalls: argument marshalling and the partition's HPT lock. */
+#include "hcall/hcall.h"
+#include "hcall/papr.h"
+#include "hv/partition.h"
+
+long h_enter(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t slot = 0;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_enter(&p->hpt, v->gpr[4], v->gpr[5], v->gpr[6], v->gpr[7], &slot);
+	spin_unlock(&p->hpt_lock);
+	if (rc == H_SUCCESS)
+		v->gpr[4] = slot;
+	return rc;
+}
+
+long h_remove(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t pteh = 0, ptel = 0;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_remove(&p->hpt, v->gpr[4], v->gpr[5], v->gpr[6], &pteh, &ptel);
+	spin_unlock(&p->hpt_lock);
+	if (rc == H_SUCCESS) {
+		v->gpr[4] = pteh;
+		v->gpr[5] = ptel;
+	}
+	return rc;
+}
+
+long h_protect(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_protect(&p->hpt, v->gpr[4], v->gpr[5], v->gpr[6]);
+	spin_unlock(&p->hpt_lock);
+	return rc;
+}
+
+long h_read(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t out[8];
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_read(&p->hpt, v->gpr[4], v->gpr[5], out);
+	spin_unlock(&p->hpt_lock);
+	if (rc == H_SUCCESS) {
+		int n = (v->gpr[4] & H_READ_4) ? 8 : 2;
+		for (int i = 0; i < n; i++)
+			v->gpr[4 + i] = out[i];
+	}
+	return rc;
+}
+
+long h_bulk_remove(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_bulk_remove(&p->hpt, &v->gpr[4]);
+	spin_unlock(&p->hpt_lock);
+	return rc;
+}
+
+long h_clear_ref(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t ptel = 0;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_clear_ref(&p->hpt, v->gpr[4], v->gpr[5], &ptel);
+	spin_unlock(&p->hpt_lock);
+	if (rc == H_SUCCESS)
+		v->gpr[4] = ptel;
+	return rc;
+}
+
+long h_clear_mod(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t ptel = 0;
+	spin_lock(&p->hpt_lock);
+	long rc = hpt_h_clear_mod(&p->hpt, v->gpr[4], v->gpr[5], &ptel);
+	spin_unlock(&p->hpt_lock);
+	if (rc == H_SUCCESS)
+		v->gpr[4] = ptel;
+	return rc;
+}

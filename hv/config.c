@@ -1,0 +1,449 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "hv/bundle.h"
+#include "hv/config.h"
+#include "hv/elf_load.h"
+
+#define KiB (1ull << 10)
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+#define MEM_MIN        (64 * MiB)
+#define MEM_MAX        (64 * GiB)
+#define MEM_ALIGN      (16 * MiB)
+#define LOAD_ALIGN     (64 * KiB)
+#define SLICE_MIN_US   100
+#define SLICE_MAX_US   1000000
+#define HPT_SHIFT_MIN  18
+#define HPT_SHIFT_MAX  30
+
+/* Where an error is: "partition 'web'", "image 'linux'", "/hypervisor". */
+struct ctx {
+	const void *fdt;
+	char where[64];
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct ctx *c, const char *fmt, ...)
+{
+	int n = snprintf(c->err, c->errlen, "bundle: %s: ", c->where);
+	if (n < 0 || (size_t)n >= c->errlen)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Copies a name from the bundle for messages: printable, bounded, one line. */
+static void printable(char *dst, size_t n, const char *src, int len)
+{
+	size_t o = 0;
+	for (int i = 0; i < len && src[i] && o + 1 < n; i++)
+		dst[o++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
+	dst[o] = '\0';
+}
+
+static const char *size_str(uint64_t v, char *buf, size_t n)
+{
+	if (v && v % GiB == 0)
+		snprintf(buf, n, "%llu GiB", (unsigned long long)(v / GiB));
+	else if (v && v % MiB == 0)
+		snprintf(buf, n, "%llu MiB", (unsigned long long)(v / MiB));
+	else
+		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
+	return buf;
+}
+
+static bool experimental(const char *name)
+{
+	return strncmp(name, "x-", 2) == 0;
+}
+
+/* Index of name in a NULL-terminated list, or -1. */
+static int list_index(const char *name, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(name, list[i]))
+			return i;
+	return -1;
+}
+
+static bool in_list(const char *name, const char *const *list)
+{
+	return list_index(name, list) >= 0 || experimental(name);
+}
+
+/* Every property of node is in allowed (or x-*): catches typos. */
+static int check_props(struct ctx *c, int node, const char *const *allowed)
+{
+	int prop;
+	fdt_for_each_property_offset(prop, c->fdt, node) {
+		const char *name;
+		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL) || !name)
+			return fail(c, "corrupt property");
+		if (!in_list(name, allowed)) {
+			char shown[40];
+			printable(shown, sizeof(shown), name, (int)strlen(name));
+			return fail(c, "unknown property '%s'", shown);
+		}
+	}
+	if (prop != -FDT_ERR_NOTFOUND)
+		return fail(c, "%s", fdt_strerror(prop));
+	return 0;
+}
+
+/* Every subnode of node is in allowed (or x-*), and none of those twice. */
+static int check_subnodes(struct ctx *c, int node, const char *const *allowed)
+{
+	int sub;
+	unsigned int seen = 0;
+	fdt_for_each_subnode(sub, c->fdt, node) {
+		int len;
+		const char *name = fdt_get_name(c->fdt, sub, &len);
+		if (!name)
+			return fail(c, "corrupt node");
+		char shown[40];
+		printable(shown, sizeof(shown), name, len);
+		int i = list_index(name, allowed);
+		if (i < 0 && !experimental(name))
+			return fail(c, "unknown node '%s'", shown);
+		if (i >= 0 && (seen & (1u << i)))
+			return fail(c, "node '%s' appears twice", shown);
+		if (i >= 0)
+			seen |= 1u << i;
+	}
+	if (sub != -FDT_ERR_NOTFOUND)
+		return fail(c, "%s", fdt_strerror(sub));
+	return 0;
+}
+
+/* A number in one cell, or (allow64) two. 1 when absent, 0 when read, -1 on error. */
+static int get_num(struct ctx *c, int node, const char *name, bool allow64, uint64_t *out)
+{
+	int len;
+	const uint8_t *p = fdt_getprop(c->fdt, node, name, &len);
+	if (!p)
+		return 1;
+	if (len == 4) {
+		*out = fdt32_ld((const fdt32_t *)p);
+	} else if (len == 8 && allow64) {
+		*out = ((uint64_t)fdt32_ld((const fdt32_t *)p) << 32) | fdt32_ld((const fdt32_t *)(p + 4));
+	} else {
+		return fail(c, "property %s: %d bytes long, expected %s", name, len,
+			    allow64 ? "4 or 8 (one or two cells)" : "4 (one cell)");
+	}
+	return 0;
+}
+
+/* A NUL-terminated string of at most max bytes (excluding the NUL). 1 when absent. */
+static int get_string(struct ctx *c, int node, const char *name, size_t max, const char **out)
+{
+	int len;
+	const char *p = fdt_getprop(c->fdt, node, name, &len);
+	if (!p)
+		return 1;
+	if (len <= 0 || p[len - 1] != '\0')
+		return fail(c, "property %s: not a string (no terminating NUL)", name);
+	if (strlen(p) != (size_t)len - 1)
+		return fail(c, "property %s: not a single string (embedded NUL)", name);
+	if ((size_t)len - 1 > max)
+		return fail(c, "property %s: %d bytes long, at most %zu allowed", name, len - 1, max);
+	*out = p;
+	return 0;
+}
+
+static int required(struct ctx *c, int rc, const char *name)
+{
+	return rc == 1 ? fail(c, "missing property %s", name) : rc;
+}
+
+unsigned int config_default_hpt_shift(uint64_t memory)
+{
+	unsigned int shift = 0;
+	while (shift < 63 && (1ull << shift) < memory)
+		shift++;
+	return shift >= HPT_SHIFT_MIN + 7 ? shift - 7 : HPT_SHIFT_MIN;
+}
+
+static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *c)
+{
+	static const char *const props[] = { "time-slice-us", "loglevel", "on-last-partition-stop", "description", NULL };
+	static const char *const levels[] = { "error", "warn", "info", "debug" };
+	int node = fdt_subnode_offset(fdt, 0, "hypervisor");
+	if (node == -FDT_ERR_NOTFOUND)
+		return 0;
+	snprintf(c->where, sizeof(c->where), "/hypervisor");
+	if (node < 0)
+		return fail(c, "%s", fdt_strerror(node));
+	if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+		return -1;
+	uint64_t v;
+	int rc = get_num(c, node, "time-slice-us", false, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (v < SLICE_MIN_US || v > SLICE_MAX_US)
+			return fail(c, "property time-slice-us: %llu is out of range %d..%d",
+				    (unsigned long long)v, SLICE_MIN_US, SLICE_MAX_US);
+		cfg->time_slice_us = (unsigned int)v;
+	}
+	const char *s;
+	rc = get_string(c, node, "loglevel", 15, &s);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		for (int i = 0; i < 4; i++)
+			if (!strcmp(s, levels[i]))
+				cfg->loglevel = i;
+		if (cfg->loglevel < 0)
+			return fail(c, "property loglevel: \"%s\" is not one of error, warn, info, debug", s);
+	}
+	rc = get_string(c, node, "on-last-partition-stop", 15, &s);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		if (!strcmp(s, "power-off"))
+			cfg->power_off_when_all_stopped = true;
+		else if (!strcmp(s, "stay"))
+			cfg->power_off_when_all_stopped = false;
+		else
+			return fail(c, "property on-last-partition-stop: \"%s\" is not \"power-off\" or \"stay\"", s);
+	}
+	return 0;
+}
+
+/* Checks every node of /images: a non-empty data property and nothing unknown. */
+static int check_images(const void *fdt, struct ctx *c)
+{
+	static const char *const props[] = { "data", "description", NULL };
+	int images = fdt_subnode_offset(fdt, 0, "images");
+	if (images == -FDT_ERR_NOTFOUND)
+		return 0;
+	snprintf(c->where, sizeof(c->where), "/images");
+	if (images < 0)
+		return fail(c, "%s", fdt_strerror(images));
+	if (check_props(c, images, (const char *const[]){ "description", NULL }))
+		return -1;
+	int node;
+	fdt_for_each_subnode(node, fdt, images) {
+		int len;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (!name)
+			return fail(c, "corrupt node");
+		char shown[40];
+		printable(shown, sizeof(shown), name, len);
+		snprintf(c->where, sizeof(c->where), "image '%s'", shown);
+		if (len >= (int)sizeof(((struct image_ref *)0)->name))
+			return fail(c, "name is %d characters long, at most %zu allowed", len,
+				    sizeof(((struct image_ref *)0)->name) - 1);
+		if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+			return -1;
+		if (!fdt_getprop(fdt, node, "data", &len))
+			return fail(c, "missing property data");
+		if (len == 0)
+			return fail(c, "property data: image is empty");
+	}
+	if (node != -FDT_ERR_NOTFOUND) {
+		snprintf(c->where, sizeof(c->where), "/images");
+		return fail(c, "%s", fdt_strerror(node));
+	}
+	return 0;
+}
+
+/* Resolves the image named by partition property prop (already checked by check_images). */
+static int get_image(const void *fdt, struct ctx *c, int part, const char *prop, struct image_ref *ref)
+{
+	const char *want;
+	int rc = get_string(c, part, prop, sizeof(ref->name) - 1, &want);
+	if (rc)
+		return rc;
+	int images = fdt_subnode_offset(fdt, 0, "images"), node;
+	if (images < 0)
+		return fail(c, "property %s: no image '%s': the bundle has no /images node", prop, want);
+	fdt_for_each_subnode(node, fdt, images) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		if (name && !strcmp(name, want)) {
+			int len;
+			ref->data = fdt_getprop(fdt, node, "data", &len);
+			ref->size = (uint64_t)len;
+			snprintf(ref->name, sizeof(ref->name), "%s", want);
+			return 0;
+		}
+	}
+	return fail(c, "property %s: no image '%s' in /images", prop, want);
+}
+
+static int parse_memory(struct ctx *c, int node, struct partition_config *p)
+{
+	char a[32], b[32], d[32];
+	if (required(c, get_num(c, node, "memory", true, &p->memory), "memory"))
+		return -1;
+	if (p->memory < MEM_MIN || p->memory > MEM_MAX)
+		return fail(c, "property memory: %s is out of range %s..%s", size_str(p->memory, a, sizeof(a)),
+			    size_str(MEM_MIN, b, sizeof(b)), size_str(MEM_MAX, d, sizeof(d)));
+	if (p->memory % MEM_ALIGN)
+		return fail(c, "property memory: %s is not a multiple of %s", size_str(p->memory, a, sizeof(a)),
+			    size_str(MEM_ALIGN, b, sizeof(b)));
+	return 0;
+}
+
+static int parse_cpus(struct ctx *c, int node, struct partition_config *p)
+{
+	uint64_t v;
+	if (required(c, get_num(c, node, "vcpus", false, &v), "vcpus"))
+		return -1;
+	if (v < 1 || v > CONFIG_MAX_VCPUS)
+		return fail(c, "property vcpus: %llu is out of range 1..%d", (unsigned long long)v, CONFIG_MAX_VCPUS);
+	p->vcpus = (unsigned int)v;
+	int len;
+	const fdt32_t *cpus = fdt_getprop(c->fdt, node, "cpus", &len);
+	if (!cpus)
+		return 0;
+	if (len % 4)
+		return fail(c, "property cpus: %d bytes long, not a list of cells", len);
+	if ((unsigned int)len / 4 != p->vcpus)
+		return fail(c, "property cpus: %d entries for %u vcpus", len / 4, p->vcpus);
+	for (unsigned int i = 0; i < p->vcpus; i++) {
+		uint32_t t = fdt32_ld(&cpus[i]);
+		if (t > CONFIG_MAX_CPU_INDEX)
+			return fail(c, "property cpus: hardware thread %u is out of range 0..%d", t, CONFIG_MAX_CPU_INDEX);
+		for (unsigned int j = 0; j < i; j++)
+			if (p->cpus[j] == t)
+				return fail(c, "property cpus: hardware thread %u is listed twice", t);
+		p->cpus[i] = t;
+	}
+	p->cpus_given = true;
+	return 0;
+}
+
+/* Loads the kernel on paper: it must fit in memory, and the initrd after it. */
+static int check_load(struct ctx *c, struct partition_config *p)
+{
+	char msg[160], a[32];
+	struct load_plan plan;
+	if (elf_plan(p->kernel.data, p->kernel.size, p->load_address, p->memory, &plan, msg, sizeof(msg)))
+		return fail(c, "property kernel: image '%s': %s", p->kernel.name, msg);
+	uint64_t at;
+	if (p->has_initrd && initrd_place(p->initrd.size, p->memory, plan.highest, &at))
+		return fail(c, "property initrd: image '%s' (%llu bytes) does not fit in %s after the kernel (which ends at 0x%llx)",
+			    p->initrd.name, (unsigned long long)p->initrd.size, size_str(p->memory, a, sizeof(a)),
+			    (unsigned long long)plan.highest);
+	return 0;
+}
+
+static int parse_partition(const void *fdt, int node, struct partition_config *p, struct ctx *c)
+{
+	static const char *const props[] = { "memory", "vcpus", "cpus", "kernel", "initrd", "bootargs",
+					     "load-address", "hpt-shift", NULL };
+	if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+		return -1;
+	if (parse_memory(c, node, p) || parse_cpus(c, node, p))
+		return -1;
+	if (required(c, get_image(fdt, c, node, "kernel", &p->kernel), "kernel"))
+		return -1;
+	int rc = get_image(fdt, c, node, "initrd", &p->initrd);
+	if (rc < 0)
+		return -1;
+	p->has_initrd = rc == 0;
+	const char *args;
+	rc = get_string(c, node, "bootargs", sizeof(p->bootargs) - 1, &args);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		snprintf(p->bootargs, sizeof(p->bootargs), "%s", args);
+
+	char a[32];
+	p->load_address = CONFIG_DEFAULT_LOAD_ADDRESS;
+	if (get_num(c, node, "load-address", true, &p->load_address) < 0)
+		return -1;
+	if (p->load_address % LOAD_ALIGN)
+		return fail(c, "property load-address: 0x%llx is not 64 KiB aligned", (unsigned long long)p->load_address);
+	if (p->load_address >= p->memory)
+		return fail(c, "property load-address: 0x%llx is outside memory (%s)",
+			    (unsigned long long)p->load_address, size_str(p->memory, a, sizeof(a)));
+
+	uint64_t v;
+	rc = get_num(c, node, "hpt-shift", false, &v);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && (v < HPT_SHIFT_MIN || v > HPT_SHIFT_MAX))
+		return fail(c, "property hpt-shift: %llu is out of range %d..%d", (unsigned long long)v,
+			    HPT_SHIFT_MIN, HPT_SHIFT_MAX);
+	p->hpt_shift = rc == 0 ? (unsigned int)v : config_default_hpt_shift(p->memory);
+	return check_load(c, p);
+}
+
+/* The node name is the partition name: [a-z0-9_-], 1..15 characters, unique. */
+static int partition_name(struct ctx *c, const char *name, int len, const struct hv_config *cfg,
+			  struct partition_config *p)
+{
+	char shown[40];
+	printable(shown, sizeof(shown), name, len);
+	snprintf(c->where, sizeof(c->where), "partition '%s'", shown);
+	bool ok = len >= 1 && len < (int)sizeof(p->name);
+	for (int i = 0; ok && i < len; i++)
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+		     name[i] == '_' || name[i] == '-';
+	if (!ok)
+		return fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(p->name) - 1);
+	for (unsigned int i = 0; i < cfg->npartitions; i++)
+		if (!strcmp(cfg->part[i].name, name))
+			return fail(c, "defined twice");
+	memcpy(p->name, name, (size_t)len);
+	p->name[len] = '\0';
+	return 0;
+}
+
+static int parse_partitions(const void *fdt, struct hv_config *cfg, struct ctx *c)
+{
+	int parts = fdt_subnode_offset(fdt, 0, "partitions"), node;
+	snprintf(c->where, sizeof(c->where), "/partitions");
+	if (parts < 0)
+		return fail(c, "%s", fdt_strerror(parts));
+	if (check_props(c, parts, (const char *const[]){ "description", NULL }))
+		return -1;
+	fdt_for_each_subnode(node, fdt, parts) {
+		int len;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (!name)
+			return fail(c, "corrupt node");
+		if (cfg->npartitions == CONFIG_MAX_PARTITIONS)
+			return fail(c, "more than %d partitions", CONFIG_MAX_PARTITIONS);
+		struct partition_config *p = &cfg->part[cfg->npartitions];
+		if (partition_name(c, name, len, cfg, p) || parse_partition(fdt, node, p, c))
+			return -1;
+		cfg->npartitions++;
+		snprintf(c->where, sizeof(c->where), "/partitions");
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return fail(c, "%s", fdt_strerror(node));
+	if (cfg->npartitions == 0)
+		return fail(c, "no partition defined");
+	return 0;
+}
+
+int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char *err, size_t errlen)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->time_slice_us = CONFIG_DEFAULT_TIME_SLICE_US;
+	cfg->loglevel = -1;
+	cfg->power_off_when_all_stopped = true;
+	if (bundle_check(bundle, size, err, errlen) < 0)
+		return -1;
+	struct ctx c = { .fdt = bundle, .err = err, .errlen = errlen };
+	snprintf(c.where, sizeof(c.where), "/");
+	if (check_props(&c, 0, (const char *const[]){ "compatible", "description", "#address-cells",
+						      "#size-cells", NULL }) ||
+	    check_subnodes(&c, 0, (const char *const[]){ "hypervisor", "images", "partitions", NULL }) ||
+	    parse_hypervisor(bundle, cfg, &c) || check_images(bundle, &c) || parse_partitions(bundle, cfg, &c)) {
+		cfg->npartitions = 0;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/*
+ * The bundle's configuration: the hypervisor settings and the partitions,
+ * read from the bundle's device tree (schema in docs/bundle.md). Portable;
+ * the bundle is hostile input, so everything is validated here, including
+ * that each kernel loads into its partition's memory and the initrd fits.
+ * Whether the `cpus` hardware threads exist is checked later, by the
+ * hypervisor, against the machine it runs on.
+ */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_PARTITIONS 16
+#define CONFIG_MAX_VCPUS 32
+#define CONFIG_MAX_CPU_INDEX 63
+
+#define CONFIG_DEFAULT_TIME_SLICE_US 10000
+#define CONFIG_DEFAULT_LOAD_ADDRESS 0x400000ull   /* QEMU pseries KERNEL_LOAD_ADDR */
+
+struct image_ref {
+	const void *data;       /* points INTO the bundle */
+	uint64_t size;
+	char name[32];
+};
+
+struct partition_config {
+	char name[16];
+	uint64_t memory;
+	unsigned int vcpus;
+	bool cpus_given;
+	unsigned int cpus[CONFIG_MAX_VCPUS];
+	struct image_ref kernel;
+	bool has_initrd;
+	struct image_ref initrd;
+	char bootargs[1024];
+	uint64_t load_address;
+	unsigned int hpt_shift;
+};
+
+struct hv_config {
+	unsigned int time_slice_us;
+	int loglevel;                    /* -1 when not given, else 0..3 = error..debug */
+	bool power_off_when_all_stopped; /* default true */
+	unsigned int npartitions;
+	struct partition_config part[CONFIG_MAX_PARTITIONS];
+};
+
+/*
+ * Validates everything; returns 0, or -1 with one line in err naming the
+ * partition, the property and the problem, e.g.
+ * "bundle: partition 'web': property memory: 100 MiB is not a multiple of 16 MiB".
+ */
+int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char *err, size_t errlen);
+
+/* The HPT size QEMU pseries picks: 1/128 of memory rounded up to a power of 2, at least 2^18. */
+unsigned int config_default_hpt_shift(uint64_t memory);
+
+#endif

@@ -1,0 +1,128 @@
+#include <stdio.h>
+#include <string.h>
+#include <libfdt.h>
+#include "hv/guest_fdt.h"
+#include "hv/page_sizes.h"
+#include "hv/rtas.h"
+
+#define TRY(x) do { int rc_ = (x); if (rc_) return rc_; } while (0)
+
+static int prop_u64(void *fdt, const char *name, uint64_t v)
+{
+	fdt64_t be = cpu_to_fdt64(v);
+	return fdt_property(fdt, name, &be, sizeof(be));
+}
+
+/* ibm,segment-page-sizes: per base size, its SLB encoding and the actual sizes. */
+static int segment_page_sizes(void *fdt)
+{
+	fdt32_t cells[64];
+	unsigned int n = 0;
+	for (unsigned int i = 0; i < HV_NUM_PAGE_SIZES;) {
+		const struct hv_page_size *base = &hv_page_sizes[i];
+		unsigned int count_at = n + 2, k = i;
+		cells[n++] = cpu_to_fdt32(base->base_shift);
+		cells[n++] = cpu_to_fdt32(base->slb_enc);
+		n++;
+		for (; k < HV_NUM_PAGE_SIZES && hv_page_sizes[k].base_shift == base->base_shift; k++) {
+			cells[n++] = cpu_to_fdt32(hv_page_sizes[k].actual_shift);
+			cells[n++] = cpu_to_fdt32(hv_page_sizes[k].penc);
+		}
+		cells[count_at] = cpu_to_fdt32(k - i);
+		i = k;
+	}
+	return fdt_property(fdt, "ibm,segment-page-sizes", cells, n * 4);
+}
+
+static int cpus_node(void *fdt, const struct guest_fdt_params *gp)
+{
+	TRY(fdt_begin_node(fdt, "cpus"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 1));
+	TRY(fdt_property_u32(fdt, "#size-cells", 0));
+	for (unsigned int i = 0; i < gp->nvcpus; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "PowerPC,POWER9@%x", i);
+		TRY(fdt_begin_node(fdt, name));
+		TRY(fdt_property_string(fdt, "device_type", "cpu"));
+		TRY(fdt_property_u32(fdt, "reg", i));
+		TRY(fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", i));
+		TRY(fdt_property_u32(fdt, "timebase-frequency", (uint32_t)gp->tb_freq));
+		TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
+		TRY(fdt_property_u32(fdt, "ibm,slb-size", 32));
+		fdt32_t pft[2] = { 0, cpu_to_fdt32(gp->hpt_shift) };
+		TRY(fdt_property(fdt, "ibm,pft-size", pft, sizeof(pft)));
+		TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
+		TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
+		TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));
+		TRY(fdt_property_u32(fdt, "i-cache-line-size", 128));
+		TRY(segment_page_sizes(fdt));
+		TRY(fdt_property_string(fdt, "status", "okay"));
+		TRY(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
+static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
+{
+	TRY(fdt_begin_node(fdt, "rtas"));
+	TRY(fdt_property_string(fdt, "ibm,hypertas-functions",
+				"hcall-pft\0hcall-term\0hcall-dabr\0hcall-splpar\0hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-join"));
+	TRY(fdt_property_u32(fdt, "rtas-size", (uint32_t)gp->rtas_size));
+	TRY(prop_u64(fdt, "linux,rtas-base", gp->rtas_base));
+	TRY(prop_u64(fdt, "linux,rtas-entry", gp->rtas_base));
+	for (unsigned int i = 0; i < rtas_ntokens; i++)
+		TRY(fdt_property_u32(fdt, rtas_tokens[i].name, rtas_tokens[i].token));
+	return fdt_end_node(fdt);
+}
+
+int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
+{
+	char s[64];
+	TRY(fdt_create(buf, (int)size));
+	TRY(fdt_finish_reservemap(buf));
+	TRY(fdt_begin_node(buf, ""));
+	TRY(fdt_property_u32(buf, "#address-cells", 2));
+	TRY(fdt_property_u32(buf, "#size-cells", 2));
+	TRY(fdt_property_string(buf, "device_type", "chrp"));
+	TRY(fdt_property_string(buf, "compatible", "qemu,pseries"));
+	TRY(fdt_property_string(buf, "model", "IBM pSeries (emulated by powerhv)"));
+	TRY(fdt_property_string(buf, "ibm,partition-name", gp->name));
+
+	snprintf(s, sizeof(s), "memory@0");
+	TRY(fdt_begin_node(buf, s));
+	TRY(fdt_property_string(buf, "device_type", "memory"));
+	fdt64_t reg[2] = { 0, cpu_to_fdt64(gp->mem_size) };
+	TRY(fdt_property(buf, "reg", reg, sizeof(reg)));
+	TRY(fdt_end_node(buf));
+
+	TRY(cpus_node(buf, gp));
+
+	TRY(fdt_begin_node(buf, "chosen"));
+	TRY(fdt_property_string(buf, "bootargs", gp->bootargs ? gp->bootargs : ""));
+	snprintf(s, sizeof(s), "/vdevice/vty@%x", gp->vty_reg);
+	TRY(fdt_property_string(buf, "stdout-path", s));
+	if (gp->initrd_size) {
+		TRY(prop_u64(buf, "linux,initrd-start", gp->initrd_start));
+		TRY(prop_u64(buf, "linux,initrd-end", gp->initrd_start + gp->initrd_size));
+	}
+	TRY(fdt_end_node(buf));
+
+	TRY(fdt_begin_node(buf, "vdevice"));
+	TRY(fdt_property_string(buf, "device_type", "vdevice"));
+	TRY(fdt_property_string(buf, "compatible", "IBM,vdevice"));
+	TRY(fdt_property_u32(buf, "#address-cells", 1));
+	TRY(fdt_property_u32(buf, "#size-cells", 0));
+	snprintf(s, sizeof(s), "vty@%x", gp->vty_reg);
+	TRY(fdt_begin_node(buf, s));
+	TRY(fdt_property_string(buf, "name", "vty"));
+	TRY(fdt_property_string(buf, "device_type", "serial"));
+	TRY(fdt_property_string(buf, "compatible", "hvterm1"));
+	TRY(fdt_property_u32(buf, "reg", gp->vty_reg));
+	TRY(fdt_end_node(buf));
+	TRY(fdt_end_node(buf));
+
+	TRY(rtas_node(buf, gp));
+
+	TRY(fdt_end_node(buf));
+	return fdt_finish(buf);
+}

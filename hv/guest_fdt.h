@@ -1,0 +1,24 @@
+/* The device tree a partition boots with, built with libfdt (portable). */
+#ifndef HV_GUEST_FDT_H
+#define HV_GUEST_FDT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct guest_fdt_params {
+	const char *name;           /* partition name: in the model and ibm,partition-name */
+	uint64_t mem_size;
+	unsigned int hpt_shift;     /* log2 of the HPT size: ibm,pft-size */
+	unsigned int nvcpus;
+	uint64_t tb_freq;
+	const char *bootargs;
+	uint64_t initrd_start, initrd_size;    /* size 0: none */
+	uint32_t vty_reg;
+	uint64_t rtas_base, rtas_size;
+};
+
+/* Builds into buf; returns 0 or a negative libfdt error. */
+int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp);
+
+#endif

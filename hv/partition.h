@@ -1,0 +1,79 @@
+/*
+ * Logical partitions: a guest's memory, its hashed page table (in
+ * hypervisor memory, never mapped into any guest), its partition-table
+ * entry and its vCPUs.
+ */
+#ifndef HV_PARTITION_H
+#define HV_PARTITION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hv/config.h"
+#include "hv/hpt.h"
+#include "hv/spinlock.h"
+#include "hv/vcpu.h"
+
+#define MAX_PARTITIONS CONFIG_MAX_PARTITIONS
+#define VTY_UNIT_ADDRESS 0x30000000u      /* the vty's reg, as on QEMU pseries */
+#define VRMA_PAGE_SHIFT 24                /* guest real mode through 16 MiB pages */
+#define GUEST_FDT_MAX (64 * 1024)
+
+enum partition_state { PART_EMPTY, PART_RUNNING, PART_STOPPED };
+
+struct vty {
+	struct spinlock lock;
+	char line[160];
+	unsigned int len;
+	char in[64];
+	unsigned int in_head, in_tail;
+};
+
+struct partition {
+	char name[16];
+	unsigned int index;
+	unsigned int lpid;
+	volatile enum partition_state state;
+	char stop_reason[128];
+
+	uint64_t mem_base;          /* host real address of guest real 0 */
+	uint64_t mem_size;
+	struct spinlock hpt_lock;   /* every HPT hcall holds it */
+	struct hpt hpt;
+	uint64_t lpcr;              /* LPCR while its vCPUs run */
+
+	struct vcpu *vcpus;
+	unsigned int nvcpus;
+	struct vty vty;
+
+	uint64_t entry, load_address, fdt_addr, initrd_addr, initrd_size;
+	bool little_endian;
+	uint64_t rtas_base;
+
+	uint64_t hcalls_by_nr[0x140];   /* index nr / 4, for the numbers below 0x500 */
+	uint64_t exits_by_vector[0x20]; /* index vector / 0x80 */
+};
+
+extern struct partition partitions[MAX_PARTITIONS];
+extern unsigned int npartitions;
+
+/* Sets the partition table up on this CPU (PTCR); called by every thread. */
+void ptab_cpu_init(void);
+/* Creates and loads partition cfg; on error logs one line and returns -1. */
+int partition_create(const struct partition_config *cfg, const struct hv_config *hv);
+/* Stops every vCPU of p and says why, once; other partitions keep running. */
+void partition_stop(struct partition *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+unsigned int partitions_running(void);
+
+/* Guest-real [gpa, gpa+len) as a hypervisor pointer, or NULL if any byte is outside p's memory. */
+static inline void *guest_ptr(const struct partition *p, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= p->mem_size || len > p->mem_size - gpa)
+		return NULL;
+	return (void *)(uintptr_t)(p->mem_base + gpa);
+}
+
+/* Writes one line of console output, prefixed with the partition's name. */
+void partition_log(const struct partition *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,76 @@
+/*
+ * The RTAS services a partition reaches through H_RTAS. The argument
+ * buffer is big-endian 32-bit words: token, nargs, nret, args..., rets...
+ */
+#include "hv/rtas.h"
+#include "hcall/hcall.h"
+#include "hcall/papr.h"
+#include "hv/console.h"
+#include "hv/partition.h"
+
+#define RTAS_OK          0
+#define RTAS_HW_ERROR   -1
+#define RTAS_PARAM_ERROR -3
+
+enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_TERM };
+
+const struct rtas_token rtas_tokens[] = {
+	{ "display-character", TOK_DISPLAY_CHARACTER },
+	{ "power-off", TOK_POWER_OFF },
+	{ "system-reboot", TOK_SYSTEM_REBOOT },
+	{ "ibm,os-term", TOK_OS_TERM },
+};
+const unsigned int rtas_ntokens = sizeof(rtas_tokens) / sizeof(rtas_tokens[0]);
+
+/* mr r4,r3; lis r3,H_RTAS@h; ori r3,r3,H_RTAS@l; sc 1; blr (big-endian words, as RTAS runs) */
+const uint32_t rtas_blob[] = { 0x7c641b78, 0x3c600000, 0x6063f000, 0x44000022, 0x4e800020 };
+const unsigned int rtas_blob_words = sizeof(rtas_blob) / sizeof(rtas_blob[0]);
+
+static uint32_t ld32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
+static void st32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+
+long rtas_call(struct vcpu *v, uint64_t args)
+{
+	struct partition *p = v->part;
+	uint8_t *hdr = guest_ptr(p, args, 12);
+	if (!hdr)
+		return H_PARAMETER;
+	uint32_t token = ld32(hdr), nargs = ld32(hdr + 4), nret = ld32(hdr + 8);
+	if (nargs > 16 || nret > 16)
+		return H_PARAMETER;
+	uint8_t *a = guest_ptr(p, args, 12 + 4ull * (nargs + nret));
+	if (!a)
+		return H_PARAMETER;
+	uint8_t *rets = a + 12 + 4 * nargs;
+	int32_t status = RTAS_PARAM_ERROR;
+	switch (token) {
+	case TOK_DISPLAY_CHARACTER:
+		if (nargs == 1) {
+			char c = (char)ld32(a + 12);
+			char s[2] = { c, 0 };
+			console_write(s, 1);
+			status = RTAS_OK;
+		}
+		break;
+	case TOK_POWER_OFF:
+		partition_stop(p, "powered off by the guest");
+		status = RTAS_OK;
+		break;
+	case TOK_SYSTEM_REBOOT:
+		partition_stop(p, "reboot requested by the guest");
+		status = RTAS_OK;
+		break;
+	case TOK_OS_TERM:
+		partition_stop(p, "the guest OS terminated (ibm,os-term)");
+		status = RTAS_OK;
+		break;
+	}
+	if (nret > 0)
+		st32(rets, (uint32_t)status);
+	return H_SUCCESS;
+}
+
+long h_rtas(struct vcpu *v)
+{
+	return rtas_call(v, v->gpr[4]);
+}

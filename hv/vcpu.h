@@ -1,0 +1,84 @@
+/*
+ * A virtual CPU: the guest register state the hypervisor keeps while the
+ * guest is not running, and the bookkeeping to schedule it.
+ *
+ * boot/guest.S saves and restores the first block (GPRs, NIP/MSR, LR, CTR,
+ * CR, XER) on every entry and exit. The other guest SPRs stay live in the
+ * registers while the same vCPU keeps the thread, and are saved and
+ * restored only when another vCPU takes it (vcpu_put/vcpu_load).
+ */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#define VCPU_GPR(n)    ((n) * 8)
+#define VCPU_NIP       256
+#define VCPU_MSR       264
+#define VCPU_LR        272
+#define VCPU_CTR       280
+#define VCPU_CR        288
+#define VCPU_XER       296
+#define VCPU_EXIT      304   /* vector of the last exit */
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+struct partition;
+struct cpu;
+
+enum vcpu_state {
+	VCPU_STOPPED,       /* not started (secondary before start-cpu) or stopped */
+	VCPU_RUNNABLE,
+	VCPU_CEDED,         /* idle in H_CEDE until prodded, an interrupt or its DEC */
+};
+
+struct slb_entry {
+	uint64_t esid, vsid;
+};
+
+struct vcpu {
+	/* Saved by boot/guest.S: keep in sync with the offsets above. */
+	uint64_t gpr[32];
+	uint64_t nip, msr;
+	uint64_t lr, ctr, cr, xer;
+	uint64_t exit_vector;
+
+	/* Guest SPRs, valid while the vCPU is not loaded on a thread. */
+	uint64_t srr0, srr1, sprg[4], dar, dsisr, amr, pidr, dawr0, dawrx0, ciabr;
+	uint64_t dec_expires;           /* timebase value at which DEC reaches 0 */
+	struct slb_entry slb[32];
+	unsigned int slb_max;
+	/* Set on HSRR-type exits: what the hypervisor needs to look at. */
+	uint64_t hdar, hdsisr, heir, asdr;
+
+	struct partition *part;
+	unsigned int id;                /* vCPU number inside the partition */
+	unsigned int thread;            /* hardware thread (cpu index) it is pinned to */
+	volatile enum vcpu_state state;
+	volatile bool prodded;
+	volatile bool stop_requested;
+
+	/* Registered guest areas (H_REGISTER_VPA); guest-real addresses, 0 = none. */
+	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;
+
+	/* Counters for the monitor and the benchmarks. */
+	uint64_t exits, hcalls, fast_hcalls, slices;
+};
+
+_Static_assert(__builtin_offsetof(struct vcpu, nip) == VCPU_NIP, "asm offset");
+_Static_assert(__builtin_offsetof(struct vcpu, xer) == VCPU_XER, "asm offset");
+_Static_assert(__builtin_offsetof(struct vcpu, exit_vector) == VCPU_EXIT, "asm offset");
+
+/* Enters the guest; returns the vector of the exit that needs the C run loop. */
+uint64_t vcpu_enter(struct vcpu *v);
+/* The scheduler loop of a hardware thread: runs its vCPUs, never returns. */
+void vcpu_thread_loop(void) __attribute__((noreturn));
+/* Delivers an interrupt to the guest as the hardware would have (program, machine check). */
+void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
+void vcpu_load(struct vcpu *v);
+void vcpu_put(struct vcpu *v);
+/* Prints the register report of a vCPU (for a partition that is stopped on an error). */
+void vcpu_report(const struct vcpu *v, const char *why);
+
+#endif
+#endif

@@ -1,0 +1,275 @@
+/*
+ * Fuzzes the HPT engine: the input is a configuration (RAM size, VRMA) and a
+ * sequence of page-table hcalls with arbitrary or half-valid arguments
+ * against a 256 KiB HPT. After each call the touched groups are checked, and
+ * after the sequence the whole table:
+ *  - a slot that is not valid is all zero;
+ *  - a valid guest slot decodes to an offered page size, has B 0 or 1, WIMG
+ *    = M, and maps a page entirely inside [host_ram_base, host_ram_base +
+ *    ram_size);
+ *  - the hypervisor-owned (VRMA) slots are byte-for-byte unchanged;
+ *  - hooks only see in-range pages and sane tlbie operands;
+ *  - return codes are ones the hcall may give.
+ * ASan/UBSan catch out-of-bounds accesses.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "hcall/papr.h"
+#include "hv/hpt.h"
+#include "hv/page_sizes.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define SHIFT      18
+#define NPTES      (1ull << (SHIFT - 4))
+#define HOST_BASE  0x100000000ull
+#define MAX_CALLS  128
+
+#define CHECK(cond) do { if (!(cond)) { \
+	fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); abort(); } } while (0)
+
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint64_t take(struct input *in, unsigned int bytes)
+{
+	uint64_t x = 0;
+	for (unsigned int i = 0; i < bytes; i++) {
+		x <<= 8;
+		if (in->n) {
+			x |= *in->p++;
+			in->n--;
+		}
+	}
+	return x;
+}
+
+static uint8_t *table;
+static uint8_t bitmap[NPTES / 8];
+static uint8_t hv_saved[NPTES][16];   /* contents of the owned slots */
+static struct hpt h;
+static uint64_t ram_size;
+static uint64_t vrma_slots[2048];
+static unsigned int nvrma;
+
+static void check_page(uint64_t a, uint64_t s)
+{
+	CHECK(s == 4096 || s == 65536 || s == (16u << 20));
+	CHECK((a & (s - 1)) == 0);
+	CHECK(a >= HOST_BASE && a - HOST_BASE + s <= ram_size);
+}
+
+static void zero_hook(void *ctx, uint64_t a, uint64_t s)
+{
+	(void)ctx;
+	check_page(a, s);
+}
+
+static void tlb_hook(void *ctx, uint64_t rb)
+{
+	(void)ctx;
+	CHECK(((rb >> 8) & 3) <= 1);   /* B: never a reserved value */
+}
+
+static void check_slot(uint64_t i)
+{
+	const uint64_t *p = h.table + 2 * i;
+	uint64_t v = hpt_ld(p), r = hpt_ld(p + 1);
+	if (hpt_is_hv_owned(&h, i)) {
+		CHECK(memcmp(p, hv_saved[i], 16) == 0);
+		return;
+	}
+	if (!(v & HPTE_V_VALID)) {
+		CHECK(v == 0 && r == 0);
+		return;
+	}
+	CHECK((v >> 52) == 0);
+	CHECK(((r >> HPTE_R_3_0_SSIZE_SHIFT) & 3) <= 1);
+	CHECK((r & (HPTE_R_TS | 0x0200000000000000ull)) == 0);
+	CHECK((r & HPTE_R_WIMG) == HPTE_R_M);
+	int ps = hpt_page_size_index(hpt_new_to_old_v(v, r), hpt_new_to_old_r(r));
+	CHECK(ps >= 0);
+	uint64_t sz = 1ull << hv_page_sizes[ps].actual_shift;
+	uint64_t host = r & HPTE_R_RPN_3_0 & ~(sz - 1);
+	CHECK(host >= HOST_BASE && host - HOST_BASE + sz <= ram_size);
+}
+
+static void check_group(uint64_t ptex)
+{
+	if (ptex >= NPTES)
+		return;
+	for (uint64_t i = ptex & ~7ull; i < (ptex & ~7ull) + 8; i++)
+		check_slot(i);
+}
+
+/* Flags: mostly meaningful bits, sometimes anything. */
+static uint64_t pick_flags(struct input *in)
+{
+	static const uint64_t bits[] = {
+		H_EXACT, H_ZERO_PAGE, H_ICACHE_INVALIDATE, H_ICACHE_SYNCHRONIZE, H_COALESCE_CAND,
+		H_AVPN, H_ANDCOND, H_READ_4, H_PROTECT_PP0, H_PROTECT_KEY_HI, H_PROTECT_LOW_BITS,
+	};
+	uint8_t mode = (uint8_t)take(in, 1);
+	if (mode >= 0xf0)
+		return take(in, 8);
+	uint64_t f = 0;
+	uint16_t sel = (uint16_t)take(in, 2);
+	for (unsigned i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (sel & (1u << i))
+			f |= bits[i];
+	return f;
+}
+
+static uint64_t pick_ptex(struct input *in)
+{
+	uint8_t mode = (uint8_t)take(in, 1);
+	if (mode >= 0xf0)
+		return take(in, 8);
+	if (mode >= 0xe0 && nvrma)
+		return vrma_slots[take(in, 2) % nvrma];
+	return take(in, 2) % (NPTES + 8);   /* a few past the end */
+}
+
+static void pick_entry(struct input *in, uint64_t *pteh, uint64_t *ptel)
+{
+	uint8_t mode = (uint8_t)take(in, 1);
+	if (mode >= 0xf0) {
+		*pteh = take(in, 8);
+		*ptel = take(in, 8);
+		return;
+	}
+	int row = (int)(take(in, 1) % HV_NUM_PAGE_SIZES);
+	const struct hv_page_size *ps = &hv_page_sizes[row];
+	uint64_t sz = 1ull << ps->actual_shift;
+	uint64_t va = take(in, 6) << 12;
+	uint64_t b = mode & 3;
+	*pteh = ((va >> 23) << 7) | (b << 62) | (take(in, 1) & 0x7f) | HPTE_V_VALID;
+	*pteh = row == HV_PS_4K ? *pteh & ~HPTE_V_LARGE : *pteh | HPTE_V_LARGE;
+	uint64_t gpa = (take(in, 3) << 12) % (ram_size + (ram_size >> 3)) & ~(sz - 1);
+	uint64_t low = take(in, 2);
+	uint64_t wimg = (low & 0x8000) ? (low & HPTE_R_WIMG) : HPTE_R_M;
+	*ptel = gpa | (low & (HPTE_R_R | HPTE_R_C | HPTE_R_KEY_LO | HPTE_R_N | HPTE_R_PP)) | wimg |
+		(mode & 0x40 ? HPTE_R_PP0 : 0) | (mode & 0x20 ? HPTE_R_KEY_HI : 0);
+	if (row != HV_PS_4K)
+		*ptel |= (uint64_t)ps->penc << HPTE_R_LP_SHIFT;
+	if (mode & 0x10)   /* perturb the LP / low RPN bits */
+		*ptel ^= (take(in, 2) & 0xfff) << 12;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct input in = { data, size };
+
+	if (!table)
+		table = aligned_alloc(1ull << SHIFT, 1ull << SHIFT);
+	uint8_t cfg = (uint8_t)take(&in, 1);
+	ram_size = (16ull << 20) * (1 + (cfg & 7)) + ((cfg & 0x08) ? 64 * 1024 : 0);
+	CHECK(hpt_init(&h, table, SHIFT, bitmap, ram_size, HOST_BASE) == 0);
+	h.tlb_invalidate = tlb_hook;
+	h.zero_page = zero_hook;
+	h.icache_sync = zero_hook;
+
+	/* VRMA: 4K, 64K or 16M pages, or none. */
+	nvrma = 0;
+	unsigned int vsel = (cfg >> 4) & 3;
+	if (vsel) {
+		unsigned int sh = vsel == 1 ? 12 : vsel == 2 ? 16 : 24;
+		uint64_t pages = 1 + take(&in, 1) % (vsel == 1 ? 2048 : 64);
+		long rc = hpt_install_vrma(&h, pages << sh, sh);
+		CHECK(rc == H_SUCCESS || rc == H_PARAMETER);
+		for (uint64_t i = 0; i < NPTES; i++) {
+			if (hpt_is_hv_owned(&h, i)) {
+				CHECK(nvrma < 2048);
+				vrma_slots[nvrma++] = i;
+				memcpy(hv_saved[i], h.table + 2 * i, 16);
+				CHECK(hpt_ld(h.table + 2 * i) & HPTE_V_VALID);
+			}
+		}
+		CHECK(rc != H_SUCCESS || nvrma == pages);
+	}
+
+	for (int call = 0; call < MAX_CALLS && in.n; call++) {
+		uint8_t op = (uint8_t)take(&in, 1) % 7;
+		uint64_t flags = pick_flags(&in);
+		uint64_t ptex = pick_ptex(&in);
+		uint64_t a, b, out[8];
+		long rc;
+		switch (op) {
+		case 0: {
+			uint64_t pteh, ptel;
+			pick_entry(&in, &pteh, &ptel);
+			/* Repeated, so that groups fill up. */
+			unsigned int rep = 1 + (unsigned int)(take(&in, 1) & 7);
+			for (unsigned int k = 0; k < rep; k++) {
+				rc = hpt_h_enter(&h, flags, ptex, pteh, ptel, &a);
+				CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_PTEG_FULL);
+				if (rc != H_SUCCESS)
+					break;
+				CHECK(a < NPTES && (a & ~7ull) == (ptex & ~7ull));
+				CHECK(!(flags & H_EXACT) || a == ptex);
+				CHECK(!hpt_is_hv_owned(&h, a));
+				CHECK(hpt_h_read(&h, 0, a, out) == H_SUCCESS);
+				CHECK(out[0] == hpt_new_to_old_v(hpt_old_to_new_v((pteh & ~0x60ull) | 1),
+								 hpt_old_to_new_r(pteh, 0)));
+			}
+			break;
+		}
+		case 1:
+			rc = hpt_h_remove(&h, flags, ptex, take(&in, 1) ? take(&in, 8) : 0, &a, &b);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
+			if (rc == H_SUCCESS)
+				CHECK(hpt_ld(h.table + 2 * ptex) == 0 && (a & HPTE_V_VALID));
+			break;
+		case 2:
+			rc = hpt_h_protect(&h, flags, ptex, take(&in, 1) ? take(&in, 8) : 0);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
+			break;
+		case 3:
+			rc = hpt_h_read(&h, flags, ptex, out);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER);
+			break;
+		case 4: {
+			uint64_t args[8];
+			for (int i = 0; i < 8; i += 2) {
+				uint8_t m = (uint8_t)take(&in, 1);
+				uint64_t t = m >> 6;
+				args[i] = (t << 62) | ((uint64_t)(m & 3) << 56) |
+					  ((m & 0x20) ? take(&in, 7) : pick_ptex(&in) & H_BULK_REMOVE_PTEX);
+				args[i + 1] = take(&in, 1) ? take(&in, 8) : 0;
+			}
+			uint64_t req[8];
+			memcpy(req, args, sizeof(req));
+			rc = hpt_h_bulk_remove(&h, args);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER);
+			for (int i = 0; i < 8; i += 2) {
+				CHECK(args[i + 1] == req[i + 1]);
+				if (args[i] != req[i]) {
+					CHECK((args[i] & H_BULK_REMOVE_TYPE) == H_BULK_REMOVE_RESPONSE);
+					CHECK((args[i] & (H_BULK_REMOVE_PTEX | H_BULK_REMOVE_FLAGS)) ==
+					      (req[i] & (H_BULK_REMOVE_PTEX | H_BULK_REMOVE_FLAGS)));
+				}
+				check_group(req[i] & H_BULK_REMOVE_PTEX);
+			}
+			break;
+		}
+		case 5:
+			rc = hpt_h_clear_ref(&h, flags, ptex, &a);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
+			break;
+		default:
+			rc = hpt_h_clear_mod(&h, flags, ptex, &a);
+			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
+			break;
+		}
+		CHECK(rc != H_PARAMETER || op == 0 || op == 4 || ptex >= NPTES);
+		check_group(ptex);
+	}
+	for (uint64_t i = 0; i < NPTES; i++)
+		check_slot(i);
+	return 0;
+}

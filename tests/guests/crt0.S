@@ -1,0 +1,170 @@
+/*
+ * Test guest entry: the hypervisor starts us like QEMU pseries starts a
+ * kernel: real mode, r3 = device tree, r4 = load address, big-endian.
+ */
+#include "arch/asm.h"
+
+	.section ".text.start", "ax"
+	.globl	_start
+_start:
+	mr	%r31, %r3
+	LOAD_IMM64 %r1, guest_stack + 65536 - 64
+	li	%r0, 0
+	std	%r0, 0(%r1)
+	LOAD_IMM64 %r2, .TOC.
+	LOAD_IMM64 %r4, __bss_start
+	LOAD_IMM64 %r5, __bss_end
+1:	cmpld	%r4, %r5
+	bge	2f
+	std	%r0, 0(%r4)
+	addi	%r4, %r4, 8
+	b	1b
+2:	mr	%r3, %r31
+	bl	guest_start
+	b	.
+
+/* long hcall(uint64_t nr, uint64_t out[9], a0..a5): out gets r4..r12 */
+FUNC(hcall)
+	std	%r4, -8(%r1)		/* out, in the red zone: sc keeps r1 */
+	mr	%r4, %r5
+	mr	%r5, %r6
+	mr	%r6, %r7
+	mr	%r7, %r8
+	mr	%r8, %r9
+	mr	%r9, %r10
+	li	%r10, 0
+	li	%r11, 0
+	li	%r12, 0
+	sc	1
+	mr	%r0, %r3		/* status; r0 cannot be a base register */
+	ld	%r3, -8(%r1)
+	cmpdi	%r3, 0
+	beq	1f
+	std	%r4, 0(%r3)
+	std	%r5, 8(%r3)
+	std	%r6, 16(%r3)
+	std	%r7, 24(%r3)
+	std	%r8, 32(%r3)
+	std	%r9, 40(%r3)
+	std	%r10, 48(%r3)
+	std	%r11, 56(%r3)
+	std	%r12, 64(%r3)
+1:	mr	%r3, %r0
+	blr
+END(hcall)
+
+/* long hcall8(uint64_t nr, uint64_t inout[8]): r4..r11 from and back into inout (H_BULK_REMOVE) */
+FUNC(hcall8)
+	std	%r4, -8(%r1)
+	mr	%r12, %r4
+	ld	%r4, 0(%r12)
+	ld	%r5, 8(%r12)
+	ld	%r6, 16(%r12)
+	ld	%r7, 24(%r12)
+	ld	%r8, 32(%r12)
+	ld	%r9, 40(%r12)
+	ld	%r10, 48(%r12)
+	ld	%r11, 56(%r12)
+	sc	1
+	ld	%r12, -8(%r1)
+	std	%r4, 0(%r12)
+	std	%r5, 8(%r12)
+	std	%r6, 16(%r12)
+	std	%r7, 24(%r12)
+	std	%r8, 32(%r12)
+	std	%r9, 40(%r12)
+	std	%r10, 48(%r12)
+	std	%r11, 56(%r12)
+	blr
+END(hcall8)
+
+	.section ".bss"
+	.balign	16
+guest_stack:	.space	65536
+
+/*
+ * Interrupt vectors: install_vectors() writes "ba <entry>" at each guest-real
+ * vector address. A data storage interrupt (0x300/0x380) is recorded in
+ * fault_info and skipped, so tests can provoke them on purpose; the
+ * decrementer is silenced and counted; anything else counts as unexpected
+ * and is skipped too, so the test can report it.
+ */
+.macro VEC_ENTRY name, slot
+	.globl	\name
+\name:
+	mtsprg	2, %r3
+	mtsprg	3, %r4
+	LOAD_IMM64 %r4, fault_info
+	li	%r3, \slot
+	b	vec_common
+.endm
+
+	.section ".text", "ax"
+	VEC_ENTRY vec_dsi, 0
+	VEC_ENTRY vec_other, 1
+	VEC_ENTRY vec_dec, 2
+
+/* fault_info: [0] DAR, [1] DSISR, [2] DSI count, [3] other count, [4] last other SRR0, [5] DEC count, [6] last other vector */
+vec_common:
+	cmpdi	%r3, 2
+	beq	3f
+	cmpdi	%r3, 1
+	beq	2f
+	mfdar	%r3
+	std	%r3, 0(%r4)
+	mfdsisr	%r3
+	std	%r3, 8(%r4)
+	ld	%r3, 16(%r4)
+	addi	%r3, %r3, 1
+	std	%r3, 16(%r4)
+	b	1f
+2:	ld	%r3, 24(%r4)
+	addi	%r3, %r3, 1
+	std	%r3, 24(%r4)
+	mfsrr0	%r3
+	std	%r3, 32(%r4)
+1:	mfsrr0	%r3			/* skip the instruction that faulted */
+	addi	%r3, %r3, 4
+	mtsrr0	%r3
+	b	4f
+3:	ld	%r3, 40(%r4)
+	addi	%r3, %r3, 1
+	std	%r3, 40(%r4)
+	lis	%r3, 0x7fff
+	ori	%r3, %r3, 0xffff
+	mtdec	%r3
+4:	mfsprg	%r3, 2
+	mfsprg	%r4, 3
+	rfid
+
+	.section ".bss"
+	.balign	8
+	.globl	fault_info
+fault_info:	.space	64
+
+	.section ".text", "ax"
+/* uint64_t vload(uint64_t ea): one load with data translation on; ~0 if it faulted */
+FUNC(vload)
+	mfmsr	%r5
+	ori	%r6, %r5, 0x10		/* MSR[DR] */
+	li	%r4, -1
+	mtmsrd	%r6
+	isync
+	ld	%r4, 0(%r3)
+	mtmsrd	%r5
+	isync
+	mr	%r3, %r4
+	blr
+END(vload)
+
+/* void vstore(uint64_t ea, uint64_t value): one store with data translation on */
+FUNC(vstore)
+	mfmsr	%r5
+	ori	%r6, %r5, 0x10
+	mtmsrd	%r6
+	isync
+	std	%r4, 0(%r3)
+	mtmsrd	%r5
+	isync
+	blr
+END(vstore)
