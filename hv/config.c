@@ -313,9 +313,6 @@ static int parse_cpus(struct ctx *c, int node, struct partition_config *p)
 		uint32_t t = fdt32_ld(&cpus[i]);
 		if (t > CONFIG_MAX_CPU_INDEX)
 			return fail(c, "property cpus: hardware thread %u is out of range 0..%d", t, CONFIG_MAX_CPU_INDEX);
-		for (unsigned int j = 0; j < i; j++)
-			if (p->cpus[j] == t)
-				return fail(c, "property cpus: hardware thread %u is listed twice", t);
 		p->cpus[i] = t;
 	}
 	p->cpus_given = true;

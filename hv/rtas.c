@@ -7,18 +7,23 @@
 #include "hcall/papr.h"
 #include "hv/console.h"
 #include "hv/partition.h"
+#include "arch/spr.h"
 
 #define RTAS_OK          0
 #define RTAS_HW_ERROR   -1
 #define RTAS_PARAM_ERROR -3
 
-enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_TERM };
+enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_TERM,
+       TOK_START_CPU, TOK_STOP_SELF, TOK_QUERY_CPU_STOPPED_STATE };
 
 const struct rtas_token rtas_tokens[] = {
 	{ "display-character", TOK_DISPLAY_CHARACTER },
 	{ "power-off", TOK_POWER_OFF },
 	{ "system-reboot", TOK_SYSTEM_REBOOT },
 	{ "ibm,os-term", TOK_OS_TERM },
+	{ "start-cpu", TOK_START_CPU },
+	{ "stop-self", TOK_STOP_SELF },
+	{ "query-cpu-stopped-state", TOK_QUERY_CPU_STOPPED_STATE },
 };
 const unsigned int rtas_ntokens = sizeof(rtas_tokens) / sizeof(rtas_tokens[0]);
 
@@ -28,6 +33,22 @@ const unsigned int rtas_blob_words = sizeof(rtas_blob) / sizeof(rtas_blob[0]);
 
 static uint32_t ld32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 static void st32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+
+/* Starts a stopped vCPU at addr with r3 = r3val, in the partition's
+ * interrupt endianness, real mode, as PAPR's start-cpu does. */
+static int32_t start_cpu(struct partition *p, uint32_t id, uint64_t addr, uint64_t r3val)
+{
+	if (id >= p->nvcpus || !guest_ptr(p, addr, 4))
+		return RTAS_PARAM_ERROR;
+	struct vcpu *t = &p->vcpus[id];
+	if (t->state != VCPU_STOPPED)
+		return RTAS_HW_ERROR;
+	t->nip = addr;
+	t->gpr[3] = r3val;
+	t->msr = MSR_SF | MSR_ME | ((p->lpcr & LPCR_ILE) ? MSR_LE : 0);
+	__atomic_store_n(&t->state, VCPU_RUNNABLE, __ATOMIC_RELEASE);
+	return RTAS_OK;
+}
 
 long rtas_call(struct vcpu *v, uint64_t args)
 {
@@ -59,6 +80,23 @@ long rtas_call(struct vcpu *v, uint64_t args)
 	case TOK_SYSTEM_REBOOT:
 		partition_stop(p, "reboot requested by the guest");
 		status = RTAS_OK;
+		break;
+	case TOK_START_CPU:             /* (cpu, start address, r3) */
+		if (nargs == 3 && nret >= 1)
+			status = start_cpu(p, ld32(a + 12), ld32(a + 16), ld32(a + 20));
+		break;
+	case TOK_STOP_SELF:
+		v->state = VCPU_STOPPED;
+		status = RTAS_OK;
+		break;
+	case TOK_QUERY_CPU_STOPPED_STATE:   /* (cpu) -> status, state: 0 stopped, 2 running */
+		if (nargs == 1 && nret >= 2) {
+			uint32_t id = ld32(a + 12);
+			if (id < p->nvcpus) {
+				st32(rets + 4, p->vcpus[id].state == VCPU_STOPPED ? 0 : 2);
+				status = RTAS_OK;
+			}
+		}
 		break;
 	case TOK_OS_TERM:
 		partition_stop(p, "the guest OS terminated (ibm,os-term)");

@@ -168,3 +168,22 @@ FUNC(vstore)
 	isync
 	blr
 END(vstore)
+
+/* Secondary vCPUs arrive here from RTAS start-cpu with r3 = their number. */
+	.section ".text", "ax"
+FUNC(secondary_entry)
+	LOAD_IMM64 %r1, secondary_stacks
+	addi	%r4, %r3, 1
+	sldi	%r4, %r4, 14		/* 16 KiB each */
+	add	%r1, %r1, %r4
+	addi	%r1, %r1, -64
+	li	%r0, 0
+	std	%r0, 0(%r1)
+	LOAD_IMM64 %r2, .TOC.
+	bl	secondary_main
+	b	.
+END(secondary_entry)
+
+	.section ".bss"
+	.balign	16
+secondary_stacks:	.space	16384 * 32

@@ -31,6 +31,12 @@ static inline uint64_t mftb_g(void) { uint64_t v; __asm__ volatile("mftb %0" : "
 uint64_t guest_tb_freq(void);
 unsigned int guest_hpt_shift(void);
 
+/* Starts vCPU id running secondary_main(id); returns the RTAS status. */
+int start_cpu(unsigned int id);
+void secondary_main(unsigned int id);   /* defined by SMP test programs */
+unsigned int guest_nvcpus(void);
+static inline void guest_relax(void) { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
+
 /* Each test program defines this. */
 void guest_main(void);
 

@@ -89,6 +89,31 @@ int rtas_call(uint32_t token, int nargs, int nret, uint32_t *args_rets)
 	return nret ? (int)buf[3 + nargs] : 0;
 }
 
+extern char secondary_entry[];
+
+int start_cpu(unsigned int id)
+{
+	uint32_t ar[4] = { id, (uint32_t)(uintptr_t)secondary_entry, id, 0 };
+	return rtas_call(rtas_token("start-cpu"), 3, 1, ar);
+}
+
+unsigned int guest_nvcpus(void)
+{
+	int cpus = fdt_path_offset(guest_fdt, "/cpus"), node;
+	unsigned int n = 0;
+	fdt_for_each_subnode(node, guest_fdt, cpus)
+		n++;
+	return n;
+}
+
+/* Programs without secondaries still link. */
+__attribute__((weak)) void secondary_main(unsigned int id)
+{
+	(void)id;
+	for (;;)
+		hcall(H_CEDE, 0, 0, 0, 0, 0, 0, 0);
+}
+
 void guest_power_off(void)
 {
 	uint32_t rets[1];

@@ -36,3 +36,21 @@ def test_hello_guest(hv):
 def test_page_table_hcalls_through_translation(hv):
     m, passed = run_guest(hv, "mmu")
     assert passed >= 69
+
+
+def test_other_hcalls_results_side_effects_and_errors(hv):
+    m, passed = run_guest(hv, "hcalls")
+    assert passed >= 60
+    assert "hcalls: vty 16 bytes  ok" in m.text
+
+
+def test_secondary_vcpus_cede_and_prod(hv):
+    m, passed = run_guest(hv, "smp")
+    assert passed >= 10
+    assert "smp: smp: 2 vCPUs" in m.text
+
+
+def test_more_vcpus_than_threads_are_time_sliced(hv):
+    m, passed = run_guest(hv, "smp_sliced", part="sliced")
+    assert passed >= 14
+    assert "4 vCPUs" in m.text

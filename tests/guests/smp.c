@@ -1,0 +1,74 @@
+/*
+ * Several vCPUs: started through RTAS start-cpu, idling in H_CEDE and woken
+ * by H_PROD from another vCPU, and more vCPUs than hardware threads, which
+ * only all make progress if the hypervisor time-slices them.
+ */
+#include "tests/guests/guest.h"
+#include "hcall/papr.h"
+
+#define MAX 8
+static volatile uint64_t progress[MAX];
+static volatile uint32_t started[MAX], woken[MAX], stop;
+
+void secondary_main(unsigned int id)
+{
+	uint64_t out[9];
+	started[id] = 1;
+	if (id == 1) {
+		/* Sleep with a far decrementer: only an H_PROD can wake us quickly. */
+		__asm__ volatile("mtdec %0" : : "r"(0x7fffffffull));
+		hcall(H_CEDE, out, 0, 0, 0, 0, 0, 0);
+		mtmsrd_g(mfmsr_g() & ~0x8000ull);
+		woken[id] = 1;
+	}
+	while (!stop)
+		progress[id]++;
+	for (;;)
+		hcall(H_CEDE, out, 0, 0, 0, 0, 0, 0);
+}
+
+void guest_main(void)
+{
+	uint64_t out[9], tb_ms = guest_tb_freq() / 1000;
+	unsigned int n = guest_nvcpus();
+	gprintf("smp: %u vCPUs\n", n);
+	check(n >= 2 && n <= MAX, "the device tree lists the vCPUs (%u)", n);
+	for (unsigned int i = 1; i < n; i++)
+		check(start_cpu(i) == 0, "start-cpu %u", i);
+	uint32_t ar[3] = { 1, 0, 0 };
+	int st = rtas_call(rtas_token("query-cpu-stopped-state"), 1, 2, ar);
+	check(st == 0 && ar[2] == 2, "query-cpu-stopped-state says vCPU 1 runs (%d, %u)", st, ar[2]);
+	check(start_cpu(1) != 0, "start-cpu of a running vCPU is refused");
+	check(start_cpu(n) != 0, "start-cpu of a vCPU that does not exist is refused");
+	uint64_t t0 = mftb_g();
+	for (unsigned int i = 1; i < n; i++)
+		while (!started[i] && mftb_g() - t0 < 2000 * tb_ms)
+			guest_relax();
+	unsigned int up = 0;
+	for (unsigned int i = 1; i < n; i++)
+		up += started[i];
+	check(up == n - 1, "%u of %u secondaries ran", up, n - 1);
+
+	/* vCPU 1 is in H_CEDE with no timer due: wake it. */
+	uint64_t wait_start = mftb_g();
+	while (mftb_g() - wait_start < 20 * tb_ms)
+		guest_relax();
+	check(!woken[1], "vCPU 1 stays ceded without a reason to wake");
+	check(hcall(H_PROD, out, 1, 0, 0, 0, 0, 0) == H_SUCCESS, "H_PROD vCPU 1");
+	t0 = mftb_g();
+	while (!woken[1] && mftb_g() - t0 < 2000 * tb_ms)
+		guest_relax();
+	check(woken[1], "H_PROD woke vCPU 1 after %llu us", (unsigned long long)((mftb_g() - t0) * 1000 / tb_ms));
+
+	/* Every vCPU must keep making progress, even where vCPUs share a thread. */
+	uint64_t before[MAX];
+	for (unsigned int i = 1; i < n; i++)
+		before[i] = progress[i];
+	t0 = mftb_g();
+	while (mftb_g() - t0 < 300 * tb_ms)
+		hcall(H_CONFER, out, (uint64_t)-1, 0, 0, 0, 0, 0);
+	for (unsigned int i = 1; i < n; i++)
+		check(progress[i] > before[i], "vCPU %u made progress while vCPU 0 ran (%llu -> %llu)", i,
+		      (unsigned long long)before[i], (unsigned long long)progress[i]);
+	stop = 1;
+}
