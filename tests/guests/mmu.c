@@ -246,7 +246,7 @@ void guest_main(void)
 	unsigned int shift = guest_hpt_shift();
 	nptes = (1ull << shift) / 16;
 	nptegs_mask = nptes / 8 - 1;
-	gprintf("mmu: HPT of 2^%u bytes (%llu entries)\n", shift, (unsigned long long)nptes);
+	gprintf("HPT of 2^%u bytes (%llu entries)\n", shift, (unsigned long long)nptes);
 	check(shift >= 18, "the device tree gives ibm,pft-size");
 	test_4k_mapping();
 	test_large_pages();

@@ -31,7 +31,7 @@ void guest_main(void)
 {
 	uint64_t out[9], tb_ms = guest_tb_freq() / 1000;
 	unsigned int n = guest_nvcpus();
-	gprintf("smp: %u vCPUs\n", n);
+	gprintf("%u vCPUs\n", n);
 	check(n >= 2 && n <= MAX, "the device tree lists the vCPUs (%u)", n);
 	for (unsigned int i = 1; i < n; i++)
 		check(start_cpu(i) == 0, "start-cpu %u", i);

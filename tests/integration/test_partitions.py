@@ -47,10 +47,33 @@ def test_other_hcalls_results_side_effects_and_errors(hv):
 def test_secondary_vcpus_cede_and_prod(hv):
     m, passed = run_guest(hv, "smp")
     assert passed >= 10
-    assert "smp: smp: 2 vCPUs" in m.text
+    assert "smp: 2 vCPUs" in m.text
 
 
 def test_more_vcpus_than_threads_are_time_sliced(hv):
     m, passed = run_guest(hv, "smp_sliced", part="sliced")
     assert passed >= 14
     assert "4 vCPUs" in m.text
+
+
+def test_hostile_partition_cannot_touch_another(hv):
+    """The attacker's targeted attacks and a storm of a million random hcalls
+    change nothing for the victim; its final out-of-bounds read stops it alone."""
+    m = hv(smp=2, initrd=bundle("isolation"))
+    r = m.expect(r"attacker: targeted attacks done, (\d+) refused as expected, (\d+) not", timeout=300)
+    assert int(r.group(1)) >= 2000 and int(r.group(2)) == 0
+    r = m.expect(r"attacker: storm of (\d+) hcalls \(seed ([0-9a-f]+)\): (\d+) succeeded, (\d+) refused", timeout=600)
+    assert int(r.group(1)) >= 1000000
+    print("storm seed %s: %s succeeded, %s refused" % (r.group(2), r.group(3), r.group(4)))
+    m.expect(r"attacker: GUEST RESULT: \d+ passed, 0 failed")
+    m.expect(r"attacker: vCPU 0: real-mode access outside the partition's memory \(HDSI\)")
+    m.expect(r"attacker: stopped: guest real address 0x[0-9a-f]+ is outside its 256 MiB")
+    m.expect(r"victim: alive, \d+ rounds, checksum unchanged", timeout=30)
+    assert re.search(r"victim: memory filled, checksum [0-9a-f]{16}", m.text)
+    m.p.send("q")
+    m.expect(r"victim: \d+ rounds, 0 words differ", timeout=120)
+    m.expect(r"victim: GUEST RESULT: 2 passed, 0 failed")
+    m.expect(r"all partitions have stopped")
+    assert m.wait_exit() == 0
+    assert "CHANGED" not in m.text and "PANIC" not in m.text
+    assert "attacker: FAIL" not in m.text and "victim: FAIL" not in m.text
