@@ -16,6 +16,9 @@ void timer_cpu_setup(void)
 	mtspr(SPR_HDEC, HDEC_PARKED);
 	mtspr(SPR_DEC, HDEC_PARKED);
 	mtspr(SPR_LPCR, mfspr(SPR_LPCR) | LPCR_HDICE);
+	/* PMC5 counts completed instructions in every mode, for the benchmarks
+	 * (the hypervisor does not otherwise use or switch the PMU yet). */
+	mtspr(SPR_MMCR0, 0);
 	isync();
 }
 

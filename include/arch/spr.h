@@ -35,6 +35,8 @@
 #define SPR_HEIR    339
 #define SPR_ASDR    816
 #define SPR_PTCR    464
+#define SPR_PMC5    789
+#define SPR_MMCR0   795
 #define SPR_PIR     1023
 
 /* LPCR bits (value masks, IBM bit n is 1 << (63 - n)). */

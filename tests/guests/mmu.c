@@ -126,6 +126,8 @@ static void test_large_pages(void)
 	check(rc == H_SUCCESS, "H_ENTER 64K: rc %ld", rc);
 	check(vload(ea64 + 0x8008) == 0x6464, "a 64K page maps all 64 KiB (offset 0x8008 read)");
 	check(hcall(H_REMOVE, out, 0, out[0], 0, 0, 0, 0) == H_SUCCESS, "H_REMOVE of the 64K page");
+	uint64_t dsi = counter(2);
+	check(vload(ea64 + 0x8008) == ~0ull && counter(2) == dsi + 1, "the 64K page is gone from the TLB after H_REMOVE");
 	check(hcall(H_ENTER, out, 0, pteg_of(vsid64, ea64, 16), pteh_of(vsid64, ea64, 16),
 		    ptel_of(ra64 + 0x2000, 16, 0), 0, 0) == H_PARAMETER,
 	      "a 64K page at a misaligned address (its low bits read as LP 0x3) is H_PARAMETER");
@@ -138,6 +140,8 @@ static void test_large_pages(void)
 	check(rc == H_SUCCESS, "H_ENTER 16M: rc %ld", rc);
 	check(vload(ea16 + 0xabc000) == 0x1616, "a 16M page maps all 16 MiB (offset 0xabc000 read)");
 	check(hcall(H_REMOVE, out, 0, out[0], 0, 0, 0, 0) == H_SUCCESS, "H_REMOVE of the 16M page");
+	dsi = counter(2);
+	check(vload(ea16 + 0xabc000) == ~0ull && counter(2) == dsi + 1, "the 16M page is gone from the TLB after H_REMOVE");
 	uint64_t mem = guest_mem_size();
 	check(hcall(H_ENTER, out, 0, pteg_of(vsid16, ea16, 24), pteh_of(vsid16, ea16, 24), ptel_of(mem, 24, 0), 0, 0)
 	      == H_PARAMETER, "a 16M page just past the partition's memory is H_PARAMETER");
