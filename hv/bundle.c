@@ -2,61 +2,9 @@
 #include <string.h>
 #include <libfdt.h>
 #include "hv/bundle.h"
+#include "hv/fdt_check.h"
 
 #define MAX_DEPTH 16   /* the schema needs 3; bounds the walk on hostile input */
-
-/*
- * libfdt's readers bound-check, but the image's libfdt has no
- * fdt_check_full: walk every tag once so that a malformed structure block
- * (bad tag, unbalanced nodes, property outside a node, property name
- * outside the strings block) is rejected up front with a clear message.
- */
-static int check_structure(const void *blob, char *err, size_t errlen)
-{
-	int offset = 0, next, depth = 0, roots = 0;
-	for (;;) {
-		uint32_t tag = fdt_next_tag(blob, offset, &next);
-		if (next < 0) {
-			snprintf(err, errlen, "bundle: corrupt structure at offset %d: %s", offset, fdt_strerror(next));
-			return -1;
-		}
-		switch (tag) {
-		case FDT_BEGIN_NODE:
-			if (depth == 0 && ++roots > 1) {
-				snprintf(err, errlen, "bundle: corrupt structure at offset %d: second root node", offset);
-				return -1;
-			}
-			if (++depth > MAX_DEPTH) {
-				snprintf(err, errlen, "bundle: nodes nested deeper than %d at offset %d", MAX_DEPTH, offset);
-				return -1;
-			}
-			break;
-		case FDT_END_NODE:
-			if (--depth < 0) {
-				snprintf(err, errlen, "bundle: corrupt structure at offset %d: unbalanced end of node", offset);
-				return -1;
-			}
-			break;
-		case FDT_PROP: {
-			const char *name = NULL;   /* libfdt checks that it lies in the strings block */
-			if (depth == 0 || !fdt_getprop_by_offset(blob, offset, &name, NULL) || !name) {
-				snprintf(err, errlen, "bundle: corrupt property at offset %d", offset);
-				return -1;
-			}
-			break;
-		}
-		case FDT_END:
-			if (depth != 0) {
-				snprintf(err, errlen, "bundle: corrupt structure: %d node(s) not closed", depth);
-				return -1;
-			}
-			return 0;
-		default:   /* FDT_NOP */
-			break;
-		}
-		offset = next;
-	}
-}
 
 int bundle_check(const void *blob, uint64_t size, char *err, size_t errlen)
 {
@@ -85,7 +33,7 @@ int bundle_check(const void *blob, uint64_t size, char *err, size_t errlen)
 			 (unsigned)fdt_off_dt_struct(blob), (unsigned)fdt_off_mem_rsvmap(blob));
 		return -1;
 	}
-	if (check_structure(blob, err, errlen))
+	if (fdt_check_structure(blob, "bundle", MAX_DEPTH, err, errlen))
 		return -1;
 	if (fdt_node_check_compatible(blob, 0, BUNDLE_COMPATIBLE)) {
 		snprintf(err, errlen, "bundle: root node is not compatible with \"%s\"", BUNDLE_COMPATIBLE);

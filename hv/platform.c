@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <libfdt.h>
 #include "hv/platform.h"
+#include "hv/fdt_check.h"
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -248,6 +249,8 @@ int platform_parse(const void *fdt, struct platform *p, char *err, size_t errlen
 	int rc = fdt_check_header(fdt);
 	if (rc)
 		return fail(err, errlen, "fdt: bad header: %s", fdt_strerror(rc));
+	if (fdt_check_structure(fdt, "fdt", 32, err, errlen))
+		return -1;
 	p->fdt_size = fdt_totalsize(fdt);
 	const char *model = fdt_getprop(fdt, 0, "model", &rc);
 	if (model && rc > 0 && model[rc - 1] == '\0')

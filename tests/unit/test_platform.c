@@ -188,6 +188,39 @@ static void bootargs_not_a_string(void **state)
 	assert_string_equal(err, "fdt: /chosen: property bootargs is not a string");
 }
 
+/* Finds the offset of the first structure tag equal to tag. */
+static int find_tag(const void *fdt, uint32_t tag)
+{
+	int off = 0, next;
+	for (;;) {
+		uint32_t t = fdt_next_tag(fdt, off, &next);
+		if (t == tag)
+			return off;
+		if (t == FDT_END || next < 0)
+			return -1;
+		off = next;
+	}
+}
+
+static void corrupt_structure_is_refused(void **state)
+{
+	(void)state;
+	char *fdt = fdt_build(&spec);
+	fdt32_t *prop = (fdt32_t *)(fdt + fdt_off_dt_struct(fdt) + find_tag(fdt, FDT_PROP));
+	prop[2] = cpu_to_fdt32(0x7ffffff0);        /* name offset far outside the strings block */
+	assert_int_equal(platform_parse(fdt, &plat, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "fdt: corrupt"));
+
+	fdt = fdt_build(&spec);
+	int last_end = -1, off = 0, next;
+	for (uint32_t t; (t = fdt_next_tag(fdt, off, &next)) != FDT_END; off = next)
+		if (t == FDT_END_NODE)
+			last_end = off;
+	*(fdt32_t *)(fdt + fdt_off_dt_struct(fdt) + last_end) = cpu_to_fdt32(FDT_NOP);   /* root never closed */
+	assert_int_equal(platform_parse(fdt, &plat, err, sizeof(err)), -1);
+	assert_string_equal(err, "fdt: corrupt structure: 1 node(s) not closed");
+}
+
 static void memmap_excludes_every_reserved_byte(void **state)
 {
 	(void)state;
@@ -237,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup(initrd_half_present, setup),
 		cmocka_unit_test_setup(initrd_inverted, setup),
 		cmocka_unit_test_setup(bootargs_not_a_string, setup),
+		cmocka_unit_test_setup(corrupt_structure_is_refused, setup),
 		cmocka_unit_test_setup(memmap_excludes_every_reserved_byte, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
