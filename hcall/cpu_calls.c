@@ -44,6 +44,7 @@ long h_prod(struct vcpu *v)
 	if (!t)
 		return H_PARAMETER;
 	sched_wake(t);
+	sched_kick(t);
 	return H_SUCCESS;
 }
 

@@ -25,6 +25,12 @@ static const struct hcall_def table[TABLE_LIMIT / 4] = {
 	[H_GET_CPU_CHARACTERISTICS / 4] = { h_get_cpu_characteristics, 0 },
 	[H_RANDOM / 4]        = { h_random, 0 },
 	[H_SET_MODE / 4]      = { h_set_mode, 0 },
+	[H_EOI / 4]           = { h_eoi, 0 },
+	[H_CPPR / 4]          = { h_cppr, 0 },
+	[H_IPI / 4]           = { h_ipi, 0 },
+	[H_IPOLL / 4]         = { h_ipoll, 0 },
+	[H_XIRR / 4]          = { h_xirr, 0 },
+	[H_XIRR_X / 4]        = { h_xirr_x, 0 },
 };
 
 static const struct hcall_def rtas_def = { h_rtas, 1 };
@@ -50,11 +56,15 @@ long hcall_fast(struct vcpu *v)
 	v->hcalls++;
 	v->part->hcalls_by_nr[nr / 4]++;
 	v->gpr[3] = (uint64_t)d->fn(v);
-	return 0;
+	return v->hcall_done;       /* done, but an interrupt is now due: full exit */
 }
 
 void hcall_slow(struct vcpu *v)
 {
+	if (v->hcall_done) {
+		v->hcall_done = false;
+		return;
+	}
 	uint64_t nr = v->gpr[3];
 	const struct hcall_def *d = lookup(nr);
 	v->hcalls++;

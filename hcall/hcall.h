@@ -44,5 +44,11 @@ long h_register_vpa(struct vcpu *v);
 long h_set_mode(struct vcpu *v);
 long h_get_cpu_characteristics(struct vcpu *v);
 long h_rtas(struct vcpu *v);
+long h_xirr(struct vcpu *v);
+long h_xirr_x(struct vcpu *v);
+long h_ipoll(struct vcpu *v);
+long h_cppr(struct vcpu *v);
+long h_eoi(struct vcpu *v);
+long h_ipi(struct vcpu *v);
 
 #endif

@@ -10,6 +10,7 @@
 #include "hv/memory.h"
 #include "hv/panic.h"
 #include "hv/rtas.h"
+#include "hv/sched.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
 
@@ -202,6 +203,7 @@ int partition_create(const struct partition_config *cfg, const struct hv_config 
 	p->lpcr = guest_lpcr(p->little_endian);
 	ptab_set(p->lpid, hpt_mem | (shift - 18) | hpt_vrma_ps_bits(VRMA_PAGE_SHIFT), 0);
 
+	xics_init(&p->xics, p->nvcpus);
 	for (unsigned int i = 0; i < p->nvcpus; i++)
 		vcpu_init(p, &p->vcpus[i], i);
 	p->state = PART_RUNNING;
@@ -222,8 +224,10 @@ void partition_stop(struct partition *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->stop_reason, sizeof(p->stop_reason), fmt, ap);
 	va_end(ap);
-	for (unsigned int i = 0; i < p->nvcpus; i++)
+	for (unsigned int i = 0; i < p->nvcpus; i++) {
 		p->vcpus[i].stop_requested = true;
+		sched_kick(&p->vcpus[i]);
+	}
 	partition_log(p, "stopped: %s", p->stop_reason);
 }
 

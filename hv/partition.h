@@ -13,6 +13,7 @@
 #include "hv/hpt.h"
 #include "hv/spinlock.h"
 #include "hv/vcpu.h"
+#include "hv/xics.h"
 
 #define MAX_PARTITIONS CONFIG_MAX_PARTITIONS
 #define VTY_UNIT_ADDRESS 0x30000000u      /* the vty's reg, as on QEMU pseries */
@@ -44,6 +45,8 @@ struct partition {
 
 	struct vcpu *vcpus;
 	unsigned int nvcpus;
+	struct spinlock xics_lock;
+	struct xics xics;           /* its interrupt controller */
 	struct vty vty;
 
 	uint64_t entry, load_address, fdt_addr, initrd_addr, initrd_size;

@@ -14,7 +14,8 @@
 #define RTAS_PARAM_ERROR -3
 
 enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_TERM,
-       TOK_START_CPU, TOK_STOP_SELF, TOK_QUERY_CPU_STOPPED_STATE };
+       TOK_START_CPU, TOK_STOP_SELF, TOK_QUERY_CPU_STOPPED_STATE,
+       TOK_SET_XIVE, TOK_GET_XIVE, TOK_INT_OFF, TOK_INT_ON };
 
 const struct rtas_token rtas_tokens[] = {
 	{ "display-character", TOK_DISPLAY_CHARACTER },
@@ -24,6 +25,10 @@ const struct rtas_token rtas_tokens[] = {
 	{ "start-cpu", TOK_START_CPU },
 	{ "stop-self", TOK_STOP_SELF },
 	{ "query-cpu-stopped-state", TOK_QUERY_CPU_STOPPED_STATE },
+	{ "ibm,set-xive", TOK_SET_XIVE },
+	{ "ibm,get-xive", TOK_GET_XIVE },
+	{ "ibm,int-off", TOK_INT_OFF },
+	{ "ibm,int-on", TOK_INT_ON },
 };
 const unsigned int rtas_ntokens = sizeof(rtas_tokens) / sizeof(rtas_tokens[0]);
 
@@ -96,6 +101,32 @@ long rtas_call(struct vcpu *v, uint64_t args)
 				st32(rets + 4, p->vcpus[id].state == VCPU_STOPPED ? 0 : 2);
 				status = RTAS_OK;
 			}
+		}
+		break;
+	case TOK_SET_XIVE:              /* (irq, server, priority) */
+		if (nargs == 3 && nret >= 1) {
+			spin_lock(&p->xics_lock);
+			status = xics_set_xive(&p->xics, ld32(a + 12), ld32(a + 16), ld32(a + 20));
+			spin_unlock(&p->xics_lock);
+		}
+		break;
+	case TOK_GET_XIVE:              /* (irq) -> status, server, priority */
+		if (nargs == 1 && nret >= 3) {
+			uint32_t server = 0, prio = 0;
+			spin_lock(&p->xics_lock);
+			status = xics_get_xive(&p->xics, ld32(a + 12), &server, &prio);
+			spin_unlock(&p->xics_lock);
+			st32(rets + 4, server);
+			st32(rets + 8, prio);
+		}
+		break;
+	case TOK_INT_OFF:
+	case TOK_INT_ON:
+		if (nargs == 1 && nret >= 1) {
+			spin_lock(&p->xics_lock);
+			status = token == TOK_INT_OFF ? xics_int_off(&p->xics, ld32(a + 12))
+						      : xics_int_on(&p->xics, ld32(a + 12));
+			spin_unlock(&p->xics_lock);
 		}
 		break;
 	case TOK_OS_TERM:

@@ -44,6 +44,15 @@ void sched_wake(struct vcpu *v)
 	v->prodded = true;
 }
 
+void sched_kick(struct vcpu *v)
+{
+	struct cpu *c = cpus[v->thread];
+	if (c == this_cpu())
+		return;
+	/* A directed hypervisor doorbell (msgsnd type 5) to the thread's PIR. */
+	__asm__ volatile("sync; msgsnd %0" : : "r"((5ull << 27) | c->server) : "memory");
+}
+
 /* A ceded vCPU runs again when prodded or when its decrementer runs out. */
 static int ready(struct vcpu *v, uint64_t now)
 {
@@ -51,7 +60,8 @@ static int ready(struct vcpu *v, uint64_t now)
 		v->state = VCPU_STOPPED;
 		return 0;
 	}
-	if (v->state == VCPU_CEDED && (v->prodded || (int64_t)(now - v->dec_expires) >= 0)) {
+	if (v->state == VCPU_CEDED && (v->prodded || (int64_t)(now - v->dec_expires) >= 0 ||
+				       xics_pending(&v->part->xics, v->id))) {
 		v->prodded = false;
 		v->state = VCPU_RUNNABLE;
 	}

@@ -180,6 +180,16 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 		vcpu_load(v);
 		c->last_loaded = v;
 	}
+	/* A presented interrupt becomes an external interrupt in the guest as
+	 * soon as it has MSR[EE] on; until then, look again shortly. */
+	if (xics_pending(&v->part->xics, v->id)) {
+		if (v->msr & MSR_EE) {
+			vcpu_reflect(v, 0x500, 0);
+			v->interrupts++;
+		} else if (slice_ticks > us_to_tb(50)) {
+			slice_ticks = us_to_tb(50);
+		}
+	}
 	mtspr(SPR_HDEC, slice_ticks);
 	uint64_t vec = vcpu_enter(v);
 	handle_exit(v, vec);

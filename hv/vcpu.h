@@ -57,12 +57,13 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile bool prodded;
 	volatile bool stop_requested;
+	bool hcall_done;                /* the fast path ran it; the full exit only delivers */
 
 	/* Registered guest areas (H_REGISTER_VPA); guest-real addresses, 0 = none. */
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;
 
 	/* Counters for the monitor and the benchmarks. */
-	uint64_t exits, hcalls, fast_hcalls, slices;
+	uint64_t exits, hcalls, fast_hcalls, slices, interrupts;
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, nip) == VCPU_NIP, "asm offset");

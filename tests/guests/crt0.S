@@ -137,6 +137,24 @@ vec_common:
 	mfsprg	%r4, 3
 	rfid
 
+/* External interrupt: count it and return with MSR[EE] off, leaving it
+ * presented, so the test can accept it with H_XIRR in its own time. */
+	.globl	vec_ext
+vec_ext:
+	mtsprg	2, %r3
+	mtsprg	3, %r4
+	LOAD_IMM64 %r4, fault_info
+	ld	%r3, 48(%r4)
+	addi	%r3, %r3, 1
+	std	%r3, 48(%r4)
+	mfsrr1	%r3
+	ori	%r3, %r3, 0x8000
+	xori	%r3, %r3, 0x8000
+	mtsrr1	%r3
+	mfsprg	%r3, 2
+	mfsprg	%r4, 3
+	rfid
+
 	.section ".bss"
 	.balign	8
 	.globl	fault_info

@@ -21,7 +21,7 @@ uint32_t rtas_token(const char *name);
 int rtas_call(uint32_t token, int nargs, int nret, uint32_t *args_rets);
 void guest_power_off(void) __attribute__((noreturn));
 
-/* DAR, DSISR, DSI count, other-interrupt count, last other SRR0, DEC count. */
+/* DAR, DSISR, DSI count, other-interrupt count, last other SRR0, DEC count, external count. */
 extern volatile uint64_t fault_info[8];
 void install_vectors(void);
 

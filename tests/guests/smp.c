@@ -8,7 +8,8 @@
 
 #define MAX 8
 static volatile uint64_t progress[MAX];
-static volatile uint32_t started[MAX], woken[MAX], stop;
+static volatile uint32_t started[MAX], woken[MAX], stop, ipi_ready, ipi_done;
+static volatile uint64_t ipi_xirr, ipi_externals;
 
 void secondary_main(unsigned int id)
 {
@@ -20,6 +21,23 @@ void secondary_main(unsigned int id)
 		hcall(H_CEDE, out, 0, 0, 0, 0, 0, 0);
 		mtmsrd_g(mfmsr_g() & ~0x8000ull);
 		woken[id] = 1;
+
+		/* IPI: open the CPPR, cede, and let vCPU 0's H_IPI wake us. The
+		 * external interrupt arrives once H_CEDE returns with EE on. */
+		uint64_t before = fault_info[6];
+		hcall(H_CPPR, out, 0xff, 0, 0, 0, 0, 0);
+		ipi_ready = 1;
+		while (fault_info[6] == before) {
+			__asm__ volatile("mtdec %0" : : "r"(0x7fffffffull));
+			hcall(H_CEDE, out, 0, 0, 0, 0, 0, 0);
+		}
+		mtmsrd_g(mfmsr_g() & ~0x8000ull);
+		ipi_externals = fault_info[6] - before;
+		hcall(H_XIRR, out, 0, 0, 0, 0, 0, 0);
+		ipi_xirr = out[0];
+		hcall(H_IPI, out, 1, 0xff, 0, 0, 0, 0);
+		hcall(H_EOI, out, ipi_xirr, 0, 0, 0, 0, 0);
+		ipi_done = 1;
 	}
 	while (!stop)
 		progress[id]++;
@@ -59,6 +77,25 @@ void guest_main(void)
 	while (!woken[1] && mftb_g() - t0 < 2000 * tb_ms)
 		guest_relax();
 	check(woken[1], "H_PROD woke vCPU 1 after %llu us", (unsigned long long)((mftb_g() - t0) * 1000 / tb_ms));
+
+	/* An IPI to a ceded vCPU wakes it and arrives as an external interrupt. */
+	t0 = mftb_g();
+	while (!ipi_ready && mftb_g() - t0 < 2000 * tb_ms)
+		guest_relax();
+	check(hcall(H_IPI, out, 1, 5, 0, 0, 0, 0) == H_SUCCESS, "H_IPI to vCPU 1");
+	t0 = mftb_g();
+	while (!ipi_done && mftb_g() - t0 < 2000 * tb_ms)
+		guest_relax();
+	check(ipi_done && ipi_externals == 1, "vCPU 1 took exactly one external interrupt for the IPI (%llu) after %llu us",
+	      (unsigned long long)ipi_externals, (unsigned long long)((mftb_g() - t0) * 1000 / tb_ms));
+	check(ipi_xirr == (0xffull << 24 | 2), "H_XIRR returned the IPI with the old CPPR (%llx)", (unsigned long long)ipi_xirr);
+	uint64_t xirr_mfrr[2];
+	hcall(H_IPOLL, out, 1, 0, 0, 0, 0, 0);
+	xirr_mfrr[0] = out[0];
+	xirr_mfrr[1] = out[1];
+	check((xirr_mfrr[0] & 0xffffff) == 0 && xirr_mfrr[1] == 0xff, "after EOI nothing is pending on vCPU 1 (%llx %llx)",
+	      (unsigned long long)xirr_mfrr[0], (unsigned long long)xirr_mfrr[1]);
+	check(hcall(H_IPI, out, n, 5, 0, 0, 0, 0) == H_PARAMETER, "H_IPI to a vCPU that does not exist");
 
 	/* Every vCPU must keep making progress, even where vCPUs share a thread. */
 	uint64_t before[MAX];
