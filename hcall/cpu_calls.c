@@ -238,15 +238,15 @@ long h_set_mode(struct vcpu *v)
 		mtspr(SPR_DAWRX0, v2);
 		return H_SUCCESS;
 	case SET_MODE_ADDR_TRANS:
+		/* POWER9 does not apply LPCR[AIL] to interrupts of a hashed-page-table
+		 * guest (they arrive in real mode, scv at 0x17000), so only AIL 0 is
+		 * honest; the guest then runs without relocation-on interrupts or scv. */
 		if (v1)
 			return H_P3;
 		if (v2)
 			return H_P4;
-		if (mflags != 0 && mflags != 3)
+		if (mflags != 0)
 			return H_UNSUPPORTED_FLAG;
-		p->lpcr = (p->lpcr & ~LPCR_AIL) | (mflags << LPCR_AIL_SHIFT);
-		mtspr(SPR_LPCR, p->lpcr);
-		isync();
 		return H_SUCCESS;
 	case SET_MODE_LE:
 		if (v1)
@@ -261,6 +261,38 @@ long h_set_mode(struct vcpu *v)
 		return H_SUCCESS;
 	}
 	return H_P2;
+}
+
+/*
+ * H_REGISTER_PROC_TBL: a hash guest on ISA 3.0 registers "hash MMU with
+ * SLB, no process table". Radix and hash-with-process-table are not
+ * offered (ibm,pa-features says so), as QEMU does without those caps.
+ */
+#define PROC_TBL_MASK      0x1full
+#define PROC_TBL_MODIFY    0x10ull
+#define PROC_TBL_REGISTER  0x08ull
+#define PROC_TBL_RADIX     0x04ull
+#define PROC_TBL_HASH_PT   0x02ull
+#define PROC_TBL_GTSE      0x01ull
+
+long h_register_proc_tbl(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	uint64_t flags = v->gpr[4], table = v->gpr[5];
+	if (flags & ~PROC_TBL_MASK)
+		return H_PARAMETER;
+	if (!(flags & PROC_TBL_MODIFY))
+		return H_SUCCESS;           /* nothing to change */
+	if (flags & PROC_TBL_REGISTER) {
+		if (flags & (PROC_TBL_RADIX | PROC_TBL_HASH_PT))
+			return H_NOT_AVAILABLE;
+		if (table)
+			return H_PARAMETER;     /* hash with SLB has no table */
+	}
+	p->lpcr = (flags & PROC_TBL_GTSE) ? (p->lpcr | LPCR_GTSE) : (p->lpcr & ~LPCR_GTSE);
+	mtspr(SPR_LPCR, p->lpcr);
+	isync();
+	return H_SUCCESS;
 }
 
 /* A POWER9 with the speculation workarounds in firmware, as QEMU reports with its workaround caps. */

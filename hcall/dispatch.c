@@ -25,6 +25,7 @@ static const struct hcall_def table[TABLE_LIMIT / 4] = {
 	[H_GET_CPU_CHARACTERISTICS / 4] = { h_get_cpu_characteristics, 0 },
 	[H_RANDOM / 4]        = { h_random, 0 },
 	[H_SET_MODE / 4]      = { h_set_mode, 0 },
+	[H_REGISTER_PROC_TBL / 4] = { h_register_proc_tbl, 0 },
 	[H_EOI / 4]           = { h_eoi, 0 },
 	[H_CPPR / 4]          = { h_cppr, 0 },
 	[H_IPI / 4]           = { h_ipi, 0 },

@@ -44,6 +44,7 @@ long h_register_vpa(struct vcpu *v);
 long h_set_mode(struct vcpu *v);
 long h_get_cpu_characteristics(struct vcpu *v);
 long h_rtas(struct vcpu *v);
+long h_register_proc_tbl(struct vcpu *v);
 long h_xirr(struct vcpu *v);
 long h_xirr_x(struct vcpu *v);
 long h_ipoll(struct vcpu *v);

@@ -51,6 +51,15 @@ static int cpus_node(void *fdt, const struct guest_fdt_params *gp)
 		TRY(fdt_property_u32(fdt, "ibm,slb-size", 32));
 		fdt32_t pft[2] = { 0, cpu_to_fdt32(gp->hpt_shift) };
 		TRY(fdt_property(fdt, "ibm,pft-size", pft, sizeof(pft)));
+		TRY(fdt_property_u32(fdt, "d-cache-size", 0x8000));
+		TRY(fdt_property_u32(fdt, "i-cache-size", 0x8000));
+		TRY(fdt_property_u32(fdt, "cpu-version", 0x4e1200));
+		TRY(fdt_property_u32(fdt, "ibm,vmx", 2));          /* VMX and VSX */
+		TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
+		TRY(fdt_property_u32(fdt, "ibm,purr", 1));
+		TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
+		fdt32_t segs[4] = { cpu_to_fdt32(28), cpu_to_fdt32(40), cpu_to_fdt32(0xffffffff), cpu_to_fdt32(0xffffffff) };
+		TRY(fdt_property(fdt, "ibm,processor-segment-sizes", segs, sizeof(segs)));
 		TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
 		TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
 		TRY(fdt_property_u32(fdt, "d-cache-line-size", 128));
@@ -62,14 +71,36 @@ static int cpus_node(void *fdt, const struct guest_fdt_params *gp)
 	return fdt_end_node(fdt);
 }
 
+#define XICS_PHANDLE 0x1111
+
+/* The XICS presentation controllers, one server per vCPU (sources are RTAS's). */
+static int xics_node(void *fdt, const struct guest_fdt_params *gp)
+{
+	fdt32_t ranges[2] = { 0, cpu_to_fdt32(gp->nvcpus) };
+	TRY(fdt_begin_node(fdt, "interrupt-controller"));
+	TRY(fdt_property_string(fdt, "device_type", "PowerPC-External-Interrupt-Presentation"));
+	TRY(fdt_property_string(fdt, "compatible", "IBM,ppc-xicp"));
+	TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
+	TRY(fdt_property(fdt, "ibm,interrupt-server-ranges", ranges, sizeof(ranges)));
+	TRY(fdt_property_u32(fdt, "#interrupt-cells", 2));
+	TRY(fdt_property_u32(fdt, "linux,phandle", XICS_PHANDLE));
+	TRY(fdt_property_u32(fdt, "phandle", XICS_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
 static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
-	TRY(fdt_property_string(fdt, "ibm,hypertas-functions",
-				"hcall-pft\0hcall-term\0hcall-dabr\0hcall-splpar\0hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-join"));
+	/* A string list: every name NUL-terminated, so not fdt_property_string. */
+	static const char hypertas[] = "hcall-pft\0hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-splpar\0"
+				       "hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-sprg0";
+	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas)));
 	TRY(fdt_property_u32(fdt, "rtas-size", (uint32_t)gp->rtas_size));
-	TRY(prop_u64(fdt, "linux,rtas-base", gp->rtas_base));
-	TRY(prop_u64(fdt, "linux,rtas-entry", gp->rtas_base));
+	/* Linux reads these two as single cells. */
+	TRY(fdt_property_u32(fdt, "linux,rtas-base", (uint32_t)gp->rtas_base));
+	TRY(fdt_property_u32(fdt, "linux,rtas-entry", (uint32_t)gp->rtas_base));
+	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
+	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
 	for (unsigned int i = 0; i < rtas_ntokens; i++)
 		TRY(fdt_property_u32(fdt, rtas_tokens[i].name, rtas_tokens[i].token));
 	return fdt_end_node(fdt);
@@ -79,6 +110,8 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 {
 	char s[64];
 	TRY(fdt_create(buf, (int)size));
+	/* Nothing else tells the OS that the RTAS blob's memory is taken. */
+	TRY(fdt_add_reservemap_entry(buf, gp->rtas_base & ~0xfffull, 0x1000));
 	TRY(fdt_finish_reservemap(buf));
 	TRY(fdt_begin_node(buf, ""));
 	TRY(fdt_property_u32(buf, "#address-cells", 2));
@@ -122,6 +155,7 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 	TRY(fdt_end_node(buf));
 
 	TRY(rtas_node(buf, gp));
+	TRY(xics_node(buf, gp));
 
 	TRY(fdt_end_node(buf));
 	return fdt_finish(buf);

@@ -52,6 +52,7 @@ struct partition {
 	uint64_t entry, load_address, fdt_addr, initrd_addr, initrd_size;
 	bool little_endian;
 	uint64_t rtas_base;
+	int64_t rtc_offset;         /* seconds set-time-of-day moved its clock */
 
 	uint64_t hcalls_by_nr[0x140];   /* index nr / 4, for the numbers below 0x500 */
 	uint64_t exits_by_vector[0x20]; /* index vector / 0x80 */

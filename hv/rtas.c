@@ -7,6 +7,7 @@
 #include "hcall/papr.h"
 #include "hv/console.h"
 #include "hv/partition.h"
+#include "hv/rtc.h"
 #include "arch/spr.h"
 
 #define RTAS_OK          0
@@ -15,7 +16,9 @@
 
 enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_TERM,
        TOK_START_CPU, TOK_STOP_SELF, TOK_QUERY_CPU_STOPPED_STATE,
-       TOK_SET_XIVE, TOK_GET_XIVE, TOK_INT_OFF, TOK_INT_ON };
+       TOK_SET_XIVE, TOK_GET_XIVE, TOK_INT_OFF, TOK_INT_ON,
+       TOK_GET_TIME_OF_DAY, TOK_SET_TIME_OF_DAY, TOK_EVENT_SCAN, TOK_CHECK_EXCEPTION,
+       TOK_GET_SYSTEM_PARAMETER };
 
 const struct rtas_token rtas_tokens[] = {
 	{ "display-character", TOK_DISPLAY_CHARACTER },
@@ -29,6 +32,11 @@ const struct rtas_token rtas_tokens[] = {
 	{ "ibm,get-xive", TOK_GET_XIVE },
 	{ "ibm,int-off", TOK_INT_OFF },
 	{ "ibm,int-on", TOK_INT_ON },
+	{ "get-time-of-day", TOK_GET_TIME_OF_DAY },
+	{ "set-time-of-day", TOK_SET_TIME_OF_DAY },
+	{ "event-scan", TOK_EVENT_SCAN },
+	{ "check-exception", TOK_CHECK_EXCEPTION },
+	{ "ibm,get-system-parameter", TOK_GET_SYSTEM_PARAMETER },
 };
 const unsigned int rtas_ntokens = sizeof(rtas_tokens) / sizeof(rtas_tokens[0]);
 
@@ -128,6 +136,43 @@ long rtas_call(struct vcpu *v, uint64_t args)
 						      : xics_int_on(&p->xics, ld32(a + 12));
 			spin_unlock(&p->xics_lock);
 		}
+		break;
+	case TOK_GET_TIME_OF_DAY:       /* -> status, year, month, day, hour, minute, second, ns */
+		if (nargs == 0 && nret >= 8) {
+			struct rtc_time t;
+			if (rtc_read(&t)) {
+				status = RTAS_HW_ERROR;
+				break;
+			}
+			rtc_from_epoch(rtc_to_epoch(&t) + p->rtc_offset, &t);
+			uint32_t f[7] = { t.year, t.month, t.day, t.hour, t.minute, t.second, t.nanosecond };
+			for (int i = 0; i < 7; i++)
+				st32(rets + 4 + 4 * i, f[i]);
+			status = RTAS_OK;
+		}
+		break;
+	case TOK_SET_TIME_OF_DAY:       /* (year, month, day, hour, minute, second, ns): this partition only */
+		if (nargs == 7 && nret >= 1) {
+			struct rtc_time now, want = { ld32(a + 12), ld32(a + 16), ld32(a + 20), ld32(a + 24),
+						      ld32(a + 28), ld32(a + 32), 0 };
+			if (want.month < 1 || want.month > 12 || want.day < 1 || want.day > 31 || want.hour > 23 ||
+			    want.minute > 59 || want.second > 60)
+				break;
+			if (rtc_read(&now)) {
+				status = RTAS_HW_ERROR;
+				break;
+			}
+			p->rtc_offset = rtc_to_epoch(&want) - rtc_to_epoch(&now);
+			status = RTAS_OK;
+		}
+		break;
+	case TOK_EVENT_SCAN:            /* nothing to report */
+	case TOK_CHECK_EXCEPTION:
+		if (nret >= 1)
+			status = 1;             /* "no errors found" */
+		break;
+	case TOK_GET_SYSTEM_PARAMETER:
+		status = -3;                /* no parameters offered */
 		break;
 	case TOK_OS_TERM:
 		partition_stop(p, "the guest OS terminated (ibm,os-term)");

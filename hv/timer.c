@@ -19,6 +19,7 @@ void timer_cpu_setup(void)
 	/* PMC5 counts completed instructions in every mode, for the benchmarks
 	 * (the hypervisor does not otherwise use or switch the PMU yet). */
 	mtspr(SPR_MMCR0, 0);
+	mtspr(SPR_HFSCR, HFSCR_GUEST);
 	isync();
 }
 

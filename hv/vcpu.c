@@ -80,25 +80,17 @@ void vcpu_put(struct vcpu *v)
 }
 
 /*
- * Interrupts a guest takes as if the hardware had delivered them: vector
- * at 0 + vector (or the AIL alternate location with relocation on),
- * SRR0/1 = where it was and why.
+ * Interrupts a guest takes as if the hardware had delivered them: at the
+ * vector in real mode (hashed-page-table guests have no AIL on POWER9),
+ * in the partition's interrupt endianness, SRR0/1 = where it was and why.
  */
 void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits)
 {
 	struct partition *p = v->part;
 	mtspr(SPR_SRR0, v->nip);
 	mtspr(SPR_SRR1, (v->msr & ~0x783f0000ull) | srr1_bits);   /* SRR1 33:36, 42:47: the reason */
-	uint64_t msr = MSR_SF | (v->msr & MSR_ME) | ((p->lpcr & LPCR_ILE) ? MSR_LE : 0);
-	uint64_t ail = (p->lpcr & LPCR_AIL) >> LPCR_AIL_SHIFT;
-	bool relocated = (v->msr & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR);
-	if (ail == 3 && relocated && vector != 0x100 && vector != 0x200) {
-		msr |= MSR_IR | MSR_DR;
-		v->nip = 0xc000000000004000ull + vector;
-	} else {
-		v->nip = vector;
-	}
-	v->msr = msr;
+	v->nip = vector;
+	v->msr = MSR_SF | (v->msr & MSR_ME) | ((p->lpcr & LPCR_ILE) ? MSR_LE : 0);
 }
 
 void vcpu_report(const struct vcpu *v, const char *why)

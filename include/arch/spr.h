@@ -13,6 +13,7 @@
 #define SPR_CFAR    28
 #define SPR_AMR     29
 #define SPR_PIDR    48
+#define SPR_HFSCR   190
 #define SPR_CIABR   187
 #define SPR_DAWR0   180
 #define SPR_DAWRX0  188
@@ -53,6 +54,9 @@
 #define LPCR_LPES   (1ull << 3)   /* 0: external interrupts go to the hypervisor */
 #define LPCR_HVICE  (1ull << 1)   /* hypervisor virtualization interrupts */
 #define LPCR_HDICE  (1ull << 0)   /* hypervisor decrementer interrupts on */
+
+/* HFSCR: facilities guests may use (FP, VMX/VSX, DSCR, PM, BHRB, EBB, TAR, msgsndp, prefix). */
+#define HFSCR_GUEST 0x259full
 
 /* MSR bits. */
 #define MSR_SF   (1ull << 63)

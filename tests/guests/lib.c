@@ -76,14 +76,14 @@ int rtas_call(uint32_t token, int nargs, int nret, uint32_t *args_rets)
 {
 	static uint32_t buf[3 + 32] __attribute__((aligned(8)));
 	int node = fdt_path_offset(guest_fdt, "/rtas"), len;
-	const fdt64_t *entry = fdt_getprop(guest_fdt, node, "linux,rtas-entry", &len);
-	if (!entry || len != 8)
+	const fdt32_t *entry = fdt_getprop(guest_fdt, node, "linux,rtas-entry", &len);
+	if (!entry || len != 4)
 		return -99;
 	buf[0] = token;
 	buf[1] = (uint32_t)nargs;
 	buf[2] = (uint32_t)nret;
 	memcpy(&buf[3], args_rets, 4 * (size_t)nargs);
-	void (*rtas)(uint64_t) = (void (*)(uint64_t))(uintptr_t)fdt64_to_cpu(*entry);
+	void (*rtas)(uint64_t) = (void (*)(uint64_t))(uintptr_t)fdt32_to_cpu(*entry);
 	rtas((uint64_t)(uintptr_t)buf);
 	memcpy(args_rets + nargs, &buf[3 + nargs], 4 * (size_t)nret);
 	return nret ? (int)buf[3 + nargs] : 0;
