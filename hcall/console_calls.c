@@ -4,6 +4,8 @@
 #include "hv/console.h"
 #include "hv/partition.h"
 
+void vty_output(struct partition *p, const char *buf, unsigned int len);
+
 static void flush_line(struct partition *p)
 {
 	p->vty.line[p->vty.len] = '\0';
@@ -20,9 +22,20 @@ long h_put_term_char(struct vcpu *v)
 		return H_PARAMETER;
 	if (len > 16)
 		return H_PARAMETER;
+	char buf[16];
+	for (uint64_t i = 0; i < len; i++)
+		buf[i] = (char)(v->gpr[6 + i / 8] >> (56 - 8 * (i % 8)));
+	vty_output(p, buf, (unsigned int)len);
+	return H_SUCCESS;
+}
+
+/* Whole lines, each prefixed with the partition's name. A prompt without a
+ * newline (a shell waiting for input) is shown when the input arrives. */
+void vty_output(struct partition *p, const char *buf, unsigned int len)
+{
 	spin_lock(&p->vty.lock);
-	for (uint64_t i = 0; i < len; i++) {
-		char ch = (char)(v->gpr[6 + i / 8] >> (56 - 8 * (i % 8)));
+	for (unsigned int i = 0; i < len; i++) {
+		char ch = buf[i];
 		if (ch == '\r')
 			continue;
 		if (ch == '\n' || p->vty.len == sizeof(p->vty.line) - 1) {
@@ -33,26 +46,27 @@ long h_put_term_char(struct vcpu *v)
 		p->vty.line[p->vty.len++] = ch;
 	}
 	spin_unlock(&p->vty.lock);
-	return H_SUCCESS;
 }
 
-/* Input: the console's focus is the first partition until the monitor
- * can move it; its reads come straight from the firmware console. */
+void vty_flush_prompt(struct partition *p)
+{
+	spin_lock(&p->vty.lock);
+	if (p->vty.len)
+		flush_line(p);
+	spin_unlock(&p->vty.lock);
+}
+
+/* Input typed on the hypervisor console while this partition has focus
+ * (hv/monitor.c puts it in the partition's ring). */
 long h_get_term_char(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	if (v->gpr[4] != VTY_UNIT_ADDRESS)
 		return H_PARAMETER;
-	uint64_t regs[2] = { 0, 0 }, n = 0;
-	if (p->index == 0) {
-		while (n < 16) {
-			int c = console_getc();
-			if (c < 0)
-				break;
-			regs[n / 8] |= (uint64_t)(uint8_t)c << (56 - 8 * (n % 8));
-			n++;
-		}
-	}
+	char buf[16];
+	uint64_t regs[2] = { 0, 0 }, n = vty_read(p, buf, sizeof(buf));
+	for (uint64_t i = 0; i < n; i++)
+		regs[i / 8] |= (uint64_t)(uint8_t)buf[i] << (56 - 8 * (i % 8));
 	v->gpr[4] = n;
 	v->gpr[5] = regs[0];
 	v->gpr[6] = regs[1];

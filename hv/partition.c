@@ -142,7 +142,10 @@ static int load_images(struct partition *p, const struct partition_config *cfg)
 
 static void vcpu_init(struct partition *p, struct vcpu *v, unsigned int id)
 {
+	unsigned int thread = v->thread;      /* the pinning survives a reboot */
 	memset(v, 0, sizeof(*v));
+	v->thread = thread;
+	v->needs_load = true;
 	v->part = p;
 	v->id = id;
 	v->msr = MSR_SF | MSR_ME | (p->little_endian ? MSR_LE : 0);
@@ -155,6 +158,44 @@ static void vcpu_init(struct partition *p, struct vcpu *v, unsigned int id)
 		v->gpr[4] = p->load_address;
 		v->state = VCPU_RUNNABLE;
 	}
+}
+
+/* Everything a fresh start needs: zeroed memory, an empty HPT with its VRMA,
+ * the images and device tree, a reset interrupt controller and vCPUs. */
+int partition_boot(struct partition *p)
+{
+	const struct partition_config *cfg = p->cfg;
+	uint64_t hpt_mem = p->hpt_mem;
+	unsigned int shift = p->hpt_shift;
+	uint64_t owned = (uint64_t)(uintptr_t)p->hpt_owned;
+	/* A partition never sees what the memory held before. */
+	memset((void *)(uintptr_t)p->mem_base, 0, p->mem_size);
+
+	if (hpt_init(&p->hpt, (void *)(uintptr_t)hpt_mem, shift, (uint8_t *)(uintptr_t)owned, p->mem_size, p->mem_base))
+		return fail(p, "cannot set up a 2^%u byte HPT", shift);
+	p->hpt.ctx = p;
+	p->hpt.tlb_invalidate = tlb_invalidate;
+	p->hpt.zero_page = zero_page;
+	p->hpt.icache_sync = icache_sync;
+	p->hpt.ptesync = ptesync_hook;
+	long rc = hpt_install_vrma(&p->hpt, p->mem_size, VRMA_PAGE_SHIFT);
+	if (rc)
+		return fail(p, "cannot map its real-mode area (%ld)", rc);
+
+	if (load_images(p, cfg))
+		return -1;
+	p->lpcr = guest_lpcr(p->little_endian);
+	ptab_set(p->lpid, hpt_mem | (shift - 18) | hpt_vrma_ps_bits(VRMA_PAGE_SHIFT), 0);
+
+	xics_init(&p->xics, p->nvcpus);
+	for (unsigned int i = 0; i < p->nvcpus; i++)
+		vcpu_init(p, &p->vcpus[i], i);
+	p->rtc_offset = 0;
+	p->boots++;
+	p->reboot_requested = false;
+	p->stop_reason[0] = '\0';
+	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_RELEASE);
+	return 0;
 }
 
 int partition_create(const struct partition_config *cfg, const struct hv_config *hv)
@@ -184,29 +225,12 @@ int partition_create(const struct partition_config *cfg, const struct hv_config 
 	if (!p->mem_base || !hpt_mem || !owned || !p->vcpus)
 		return fail(p, "not enough memory for %llu MiB of guest memory and a %llu KiB HPT",
 			    (unsigned long long)(p->mem_size >> 20), (unsigned long long)(hpt_bytes >> 10));
-	/* A partition never sees what the memory held before. */
-	memset((void *)(uintptr_t)p->mem_base, 0, p->mem_size);
-
-	if (hpt_init(&p->hpt, (void *)(uintptr_t)hpt_mem, shift, (uint8_t *)(uintptr_t)owned, p->mem_size, p->mem_base))
-		return fail(p, "cannot set up a 2^%u byte HPT", shift);
-	p->hpt.ctx = p;
-	p->hpt.tlb_invalidate = tlb_invalidate;
-	p->hpt.zero_page = zero_page;
-	p->hpt.icache_sync = icache_sync;
-	p->hpt.ptesync = ptesync_hook;
-	long rc = hpt_install_vrma(&p->hpt, p->mem_size, VRMA_PAGE_SHIFT);
-	if (rc)
-		return fail(p, "cannot map its real-mode area (%ld)", rc);
-
-	if (load_images(p, cfg))
+	p->cfg = cfg;
+	p->hpt_mem = hpt_mem;
+	p->hpt_shift = shift;
+	p->hpt_owned = (uint8_t *)(uintptr_t)owned;
+	if (partition_boot(p))
 		return -1;
-	p->lpcr = guest_lpcr(p->little_endian);
-	ptab_set(p->lpid, hpt_mem | (shift - 18) | hpt_vrma_ps_bits(VRMA_PAGE_SHIFT), 0);
-
-	xics_init(&p->xics, p->nvcpus);
-	for (unsigned int i = 0; i < p->nvcpus; i++)
-		vcpu_init(p, &p->vcpus[i], i);
-	p->state = PART_RUNNING;
 	npartitions++;
 	log_info("%s: %llu MiB at 0x%llx, HPT %llu KiB at 0x%llx, LPID %u, %u vCPUs, %s kernel entry 0x%llx%s",
 		 p->name, (unsigned long long)(p->mem_size >> 20), (unsigned long long)p->mem_base,
@@ -224,11 +248,56 @@ void partition_stop(struct partition *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->stop_reason, sizeof(p->stop_reason), fmt, ap);
 	va_end(ap);
+	uint64_t exits = 0, hcalls = 0, irqs = 0;
 	for (unsigned int i = 0; i < p->nvcpus; i++) {
 		p->vcpus[i].stop_requested = true;
 		sched_kick(&p->vcpus[i]);
+		exits += p->vcpus[i].exits;
+		hcalls += p->vcpus[i].hcalls;
+		irqs += p->vcpus[i].interrupts;
 	}
 	partition_log(p, "stopped: %s", p->stop_reason);
+	partition_log(p, "ran %llu exits, %llu hcalls, %llu interrupts delivered", (unsigned long long)exits,
+		      (unsigned long long)hcalls, (unsigned long long)irqs);
+}
+
+void partition_request_reboot(struct partition *p, const char *why)
+{
+	p->reboot_requested = true;
+	partition_stop(p, "%s", why);
+}
+
+bool partition_busy(const struct partition *p)
+{
+	for (unsigned int i = 0; i < p->nvcpus; i++)
+		if (p->vcpus[i].in_guest)
+			return true;
+	return false;
+}
+
+void vty_input(struct partition *p, const char *buf, unsigned int len)
+{
+	spin_lock(&p->vty.lock);
+	for (unsigned int i = 0; i < len; i++) {
+		unsigned int next = (p->vty.in_head + 1) % sizeof(p->vty.in);
+		if (next == p->vty.in_tail)
+			break;                  /* full: the guest is not reading; drop */
+		p->vty.in[p->vty.in_head] = buf[i];
+		p->vty.in_head = next;
+	}
+	spin_unlock(&p->vty.lock);
+}
+
+unsigned int vty_read(struct partition *p, char *buf, unsigned int max)
+{
+	unsigned int n = 0;
+	spin_lock(&p->vty.lock);
+	while (n < max && p->vty.in_tail != p->vty.in_head) {
+		buf[n++] = p->vty.in[p->vty.in_tail];
+		p->vty.in_tail = (p->vty.in_tail + 1) % sizeof(p->vty.in);
+	}
+	spin_unlock(&p->vty.lock);
+	return n;
 }
 
 unsigned int partitions_running(void)

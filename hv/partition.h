@@ -41,6 +41,9 @@ struct partition {
 	uint64_t mem_size;
 	struct spinlock hpt_lock;   /* every HPT hcall holds it */
 	struct hpt hpt;
+	uint64_t hpt_mem;           /* the table's memory, kept across reboots */
+	unsigned int hpt_shift;
+	uint8_t *hpt_owned;
 	uint64_t lpcr;              /* LPCR while its vCPUs run */
 
 	struct vcpu *vcpus;
@@ -54,6 +57,10 @@ struct partition {
 	uint64_t rtas_base;
 	int64_t rtc_offset;         /* seconds set-time-of-day moved its clock */
 
+	const struct partition_config *cfg;
+	volatile bool reboot_requested;   /* the monitor restarts it once its vCPUs are out */
+	uint64_t boots;
+
 	uint64_t hcalls_by_nr[0x140];   /* index nr / 4, for the numbers below 0x500 */
 	uint64_t exits_by_vector[0x20]; /* index vector / 0x80 */
 };
@@ -65,6 +72,21 @@ extern unsigned int npartitions;
 void ptab_cpu_init(void);
 /* Creates and loads partition cfg; on error logs one line and returns -1. */
 int partition_create(const struct partition_config *cfg, const struct hv_config *hv);
+/* Loads (or reloads) p's memory, HPT, images and vCPUs from its configuration. */
+int partition_boot(struct partition *p);
+/* Asks for p to be stopped and booted again (RTAS system-reboot, the monitor). */
+void partition_request_reboot(struct partition *p, const char *why);
+/* Whether any vCPU of p is still inside the guest. */
+bool partition_busy(const struct partition *p);
+/* Adds typed input for p's console (from the hypervisor console). */
+void vty_input(struct partition *p, const char *buf, unsigned int len);
+/* Console output of p (H_PUT_TERM_CHAR, RTAS display-character). */
+void vty_output(struct partition *p, const char *buf, unsigned int len);
+/* Shows a pending partial line (a prompt) now. */
+void vty_flush_prompt(struct partition *p);
+/* Takes up to max bytes of p's console input. */
+unsigned int vty_read(struct partition *p, char *buf, unsigned int max);
+
 /* Stops every vCPU of p and says why, once; other partitions keep running. */
 void partition_stop(struct partition *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 unsigned int partitions_running(void);

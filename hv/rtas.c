@@ -81,8 +81,7 @@ long rtas_call(struct vcpu *v, uint64_t args)
 	case TOK_DISPLAY_CHARACTER:
 		if (nargs == 1) {
 			char c = (char)ld32(a + 12);
-			char s[2] = { c, 0 };
-			console_write(s, 1);
+			vty_output(p, &c, 1);
 			status = RTAS_OK;
 		}
 		break;
@@ -91,7 +90,7 @@ long rtas_call(struct vcpu *v, uint64_t args)
 		status = RTAS_OK;
 		break;
 	case TOK_SYSTEM_REBOOT:
-		partition_stop(p, "reboot requested by the guest");
+		partition_request_reboot(p, "rebooting at the guest's request");
 		status = RTAS_OK;
 		break;
 	case TOK_START_CPU:             /* (cpu, start address, r3) */
@@ -174,10 +173,21 @@ long rtas_call(struct vcpu *v, uint64_t args)
 	case TOK_GET_SYSTEM_PARAMETER:
 		status = -3;                /* no parameters offered */
 		break;
-	case TOK_OS_TERM:
-		partition_stop(p, "the guest OS terminated (ibm,os-term)");
+	case TOK_OS_TERM: {
+		/* The argument is the address of the OS's message (its panic string). */
+		char msg[96] = "";
+		const char *m = nargs >= 1 ? guest_ptr(p, ld32(a + 12), 1) : 0;
+		for (unsigned int i = 0; m && i < sizeof(msg) - 1 && guest_ptr(p, ld32(a + 12) + i, 1); i++) {
+			char ch = m[i];
+			if (!ch || ch == '\n')
+				break;
+			msg[i] = (ch >= 32 && ch < 127) ? ch : '?';
+			msg[i + 1] = 0;
+		}
+		partition_stop(p, "the guest OS terminated (ibm,os-term): %s", msg[0] ? msg : "no message");
 		status = RTAS_OK;
 		break;
+	}
 	}
 	if (nret > 0)
 		st32(rets, (uint32_t)status);

@@ -1,5 +1,6 @@
 #include "hv/sched.h"
 #include "hv/log.h"
+#include "hv/monitor.h"
 #include "hv/panic.h"
 #include "hv/partition.h"
 #include "hv/smp.h"
@@ -36,6 +37,14 @@ int sched_assign(const struct hv_config *cfg)
 			p->vcpus[k].thread = t;
 		}
 	}
+	return 0;
+}
+
+static int partitions_rebooting(void)
+{
+	for (unsigned int i = 0; i < npartitions; i++)
+		if (partitions[i].reboot_requested)
+			return 1;
 	return 0;
 }
 
@@ -89,15 +98,27 @@ static struct vcpu *pick(struct cpu *c, unsigned int *runnable)
 void vcpu_thread_loop(void)
 {
 	struct cpu *c = this_cpu();
+	uint64_t next_poll = 0;
 	ptab_cpu_init();
+	if (c->boot_cpu)
+		monitor_init();
 	for (;;) {
+		/* The boot thread also serves the console, a few hundred times a second. */
+		if (c->boot_cpu && (int64_t)(tb_now() - next_poll) >= 0) {
+			monitor_poll();
+			next_poll = tb_now() + us_to_tb(2000);
+		}
 		unsigned int runnable;
 		struct vcpu *v = pick(c, &runnable);
 		if (v) {
-			vcpu_run_once(c, v, runnable > 1 ? slice_ticks : idle_slice_ticks);
+			uint64_t slice = runnable > 1 ? slice_ticks : idle_slice_ticks;
+			if (c->boot_cpu && slice > us_to_tb(10000))
+				slice = us_to_tb(10000);   /* the console stays responsive */
+			vcpu_run_once(c, v, slice);
 			continue;
 		}
-		if (c->boot_cpu && npartitions && partitions_running() == 0 && sched_power_off_when_idle) {
+		if (c->boot_cpu && npartitions && partitions_running() == 0 && sched_power_off_when_idle &&
+		    !partitions_rebooting()) {
 			hvprint("all partitions have stopped");
 			machine_power_off();
 		}

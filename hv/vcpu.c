@@ -166,11 +166,12 @@ static void handle_exit(struct vcpu *v, uint64_t vec)
 /* Runs v until it leaves this thread (ceded, stopped, slice over). */
 void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 {
-	if (c->last_loaded != v) {
-		if (c->last_loaded)
+	if (c->last_loaded != v || v->needs_load) {
+		if (c->last_loaded && c->last_loaded != v)
 			vcpu_put(c->last_loaded);
 		vcpu_load(v);
 		c->last_loaded = v;
+		v->needs_load = false;
 	}
 	/* A presented interrupt becomes an external interrupt in the guest as
 	 * soon as it has MSR[EE] on; until then, look again shortly. */
@@ -183,6 +184,8 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 		}
 	}
 	mtspr(SPR_HDEC, slice_ticks);
+	v->in_guest = true;
 	uint64_t vec = vcpu_enter(v);
 	handle_exit(v, vec);
+	v->in_guest = false;
 }

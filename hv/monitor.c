@@ -1,0 +1,160 @@
+#include <string.h>
+#include "hv/monitor.h"
+#include "hv/console.h"
+#include "hv/exceptions.h"
+#include "hv/log.h"
+#include "hv/partition.h"
+#include "hv/timer.h"
+
+static unsigned int focus;          /* partition index */
+static int in_monitor;
+static char line[80];
+static unsigned int line_len;
+
+void monitor_init(void)
+{
+	if (npartitions > 1)
+		hvprint("console: input goes to %s; Ctrl-] opens the monitor (help, list, focus NAME)",
+			partitions[focus].name);
+}
+
+static struct partition *find(const char *name)
+{
+	for (unsigned int i = 0; i < npartitions; i++)
+		if (!strcmp(partitions[i].name, name))
+			return &partitions[i];
+	hvprint("monitor: no partition named '%s'", name);
+	return 0;
+}
+
+static const char *state_name(enum partition_state s)
+{
+	return s == PART_RUNNING ? "running" : s == PART_STOPPED ? "stopped" : "empty";
+}
+
+static void cmd_list(void)
+{
+	hvprint("monitor: %-12s %-8s %5s %8s %10s %10s %8s", "partition", "state", "vcpus", "memory", "exits", "hcalls", "irqs");
+	for (unsigned int i = 0; i < npartitions; i++) {
+		struct partition *p = &partitions[i];
+		uint64_t exits = 0, hcalls = 0, irqs = 0;
+		for (unsigned int k = 0; k < p->nvcpus; k++) {
+			exits += p->vcpus[k].exits;
+			hcalls += p->vcpus[k].hcalls;
+			irqs += p->vcpus[k].interrupts;
+		}
+		hvprint("monitor: %-12s %-8s %5u %5llu MiB %10llu %10llu %8llu%s", p->name, state_name(p->state), p->nvcpus,
+			(unsigned long long)(p->mem_size >> 20), (unsigned long long)exits, (unsigned long long)hcalls,
+			(unsigned long long)irqs, i == focus ? "  (focus)" : "");
+	}
+}
+
+static void cmd_stats(struct partition *p)
+{
+	hvprint("monitor: %s: exits by reason:", p->name);
+	for (unsigned int v = 0; v < 0x20; v++)
+		if (p->exits_by_vector[v])
+			hvprint("monitor:   0x%03x %-32s %llu", v * 0x80, vector_name(v * 0x80),
+				(unsigned long long)p->exits_by_vector[v]);
+	hvprint("monitor: %s: hcalls by number:", p->name);
+	for (unsigned int n = 0; n < sizeof(p->hcalls_by_nr) / sizeof(p->hcalls_by_nr[0]); n++)
+		if (p->hcalls_by_nr[n])
+			hvprint("monitor:   0x%03x %llu", n * 4, (unsigned long long)p->hcalls_by_nr[n]);
+	for (unsigned int k = 0; k < p->nvcpus; k++)
+		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu fast), %llu interrupts, %llu slices",
+			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
+			(unsigned long long)p->vcpus[k].hcalls, (unsigned long long)p->vcpus[k].fast_hcalls,
+			(unsigned long long)p->vcpus[k].interrupts, (unsigned long long)p->vcpus[k].slices);
+}
+
+void monitor_command(const char *cmd)
+{
+	char verb[16] = "", arg[32] = "";
+	unsigned int i = 0, k = 0;
+	while (cmd[i] == ' ')
+		i++;
+	while (cmd[i] && cmd[i] != ' ' && k < sizeof(verb) - 1)
+		verb[k++] = cmd[i++];
+	while (cmd[i] == ' ')
+		i++;
+	for (k = 0; cmd[i] && cmd[i] != ' ' && k < sizeof(arg) - 1;)
+		arg[k++] = cmd[i++];
+	struct partition *p;
+	if (!strcmp(verb, "help") || !strcmp(verb, "?")) {
+		hvprint("monitor: list | stats NAME | focus NAME | stop NAME | restart NAME | (empty line: back to the console)");
+	} else if (!strcmp(verb, "list")) {
+		cmd_list();
+	} else if (!strcmp(verb, "stats")) {
+		if ((p = find(arg)))
+			cmd_stats(p);
+	} else if (!strcmp(verb, "focus")) {
+		if ((p = find(arg))) {
+			focus = p->index;
+			hvprint("monitor: console input now goes to %s", p->name);
+		}
+	} else if (!strcmp(verb, "stop")) {
+		if ((p = find(arg))) {
+			if (p->state == PART_STOPPED)
+				hvprint("monitor: %s is already stopped", p->name);
+			else
+				partition_stop(p, "stopped from the monitor");
+		}
+	} else if (!strcmp(verb, "restart")) {
+		if ((p = find(arg)))
+			partition_request_reboot(p, "restarting from the monitor");
+	} else if (verb[0]) {
+		hvprint("monitor: unknown command '%s' (help lists them)", verb);
+	}
+}
+
+/* Reboots wait until every vCPU of the partition has left the guest. */
+static void do_reboots(void)
+{
+	for (unsigned int i = 0; i < npartitions; i++) {
+		struct partition *p = &partitions[i];
+		if (p->reboot_requested && p->state == PART_STOPPED && !partition_busy(p)) {
+			if (partition_boot(p))
+				log_error("%s: restart failed; it stays stopped", p->name);
+			else
+				partition_log(p, "restarted (boot %llu)", (unsigned long long)p->boots);
+		}
+	}
+}
+
+void monitor_poll(void)
+{
+	do_reboots();
+	char buf[32];
+	unsigned int n = 0;
+	int c;
+	while (n < sizeof(buf) && (c = console_getc()) >= 0) {
+		if (c == MONITOR_ESCAPE) {
+			in_monitor = 1;
+			line_len = 0;
+			hvprint("monitor: (help for commands, empty line to leave)");
+			continue;
+		}
+		if (!in_monitor) {
+			buf[n++] = (char)c;
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			line[line_len] = '\0';
+			if (line_len == 0) {
+				in_monitor = 0;
+				hvprint("monitor: back to %s", npartitions ? partitions[focus].name : "the console");
+			} else {
+				monitor_command(line);
+			}
+			line_len = 0;
+		} else if ((c == 0x7f || c == 8) && line_len) {
+			line_len--;
+		} else if (c >= 32 && c < 127 && line_len < sizeof(line) - 1) {
+			line[line_len++] = (char)c;
+		}
+	}
+	if (n && focus < npartitions) {
+		vty_flush_prompt(&partitions[focus]);
+		vty_input(&partitions[focus], buf, n);
+	}
+}
