@@ -156,6 +156,12 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 
 	TRY(rtas_node(buf, gp));
 	TRY(xics_node(buf, gp));
+	if (gp->nvram_size) {               /* reached through RTAS nvram-fetch/store */
+		TRY(fdt_begin_node(buf, "nvram"));
+		TRY(fdt_property_string(buf, "device_type", "nvram"));
+		TRY(fdt_property_u32(buf, "#bytes", gp->nvram_size));
+		TRY(fdt_end_node(buf));
+	}
 
 	TRY(fdt_end_node(buf));
 	return fdt_finish(buf);

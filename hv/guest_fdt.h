@@ -16,6 +16,7 @@ struct guest_fdt_params {
 	uint64_t initrd_start, initrd_size;    /* size 0: none */
 	uint32_t vty_reg;
 	uint64_t rtas_base, rtas_size;
+	uint32_t nvram_size;        /* 0: no NVRAM */
 };
 
 /* Builds into buf; returns 0 or a negative libfdt error. */

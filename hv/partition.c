@@ -10,6 +10,7 @@
 #include "hv/memory.h"
 #include "hv/panic.h"
 #include "hv/rtas.h"
+#include "hv/nvram.h"
 #include "hv/sched.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
@@ -133,6 +134,7 @@ static int load_images(struct partition *p, const struct partition_config *cfg)
 		.name = p->name, .mem_size = p->mem_size, .hpt_shift = p->hpt.shift, .nvcpus = p->nvcpus, .tb_freq = tb_freq,
 		.bootargs = cfg->bootargs, .initrd_start = p->initrd_addr, .initrd_size = p->initrd_size,
 		.vty_reg = VTY_UNIT_ADDRESS, .rtas_base = p->rtas_base, .rtas_size = rtas_blob_words * 4,
+		.nvram_size = PARTITION_NVRAM_SIZE,
 	};
 	int rc = guest_fdt_build(guest_ptr(p, p->fdt_addr, GUEST_FDT_MAX), GUEST_FDT_MAX, &gp);
 	if (rc)
@@ -222,9 +224,11 @@ int partition_create(const struct partition_config *cfg, const struct hv_config 
 	uint64_t hpt_mem = hv_alloc_pages(hpt_bytes, hpt_bytes);
 	uint64_t owned = hv_alloc_pages(owned_bytes, 4096);
 	p->vcpus = (struct vcpu *)(uintptr_t)hv_alloc_pages(p->nvcpus * sizeof(struct vcpu), 4096);
-	if (!p->mem_base || !hpt_mem || !owned || !p->vcpus)
+	p->nvram = (uint8_t *)(uintptr_t)hv_alloc_pages(PARTITION_NVRAM_SIZE, 4096);
+	if (!p->mem_base || !hpt_mem || !owned || !p->vcpus || !p->nvram)
 		return fail(p, "not enough memory for %llu MiB of guest memory and a %llu KiB HPT",
 			    (unsigned long long)(p->mem_size >> 20), (unsigned long long)(hpt_bytes >> 10));
+	nvram_format(p->nvram, PARTITION_NVRAM_SIZE);
 	p->cfg = cfg;
 	p->hpt_mem = hpt_mem;
 	p->hpt_shift = shift;

@@ -19,6 +19,7 @@
 #define VTY_UNIT_ADDRESS 0x30000000u      /* the vty's reg, as on QEMU pseries */
 #define VRMA_PAGE_SHIFT 24                /* guest real mode through 16 MiB pages */
 #define GUEST_FDT_MAX (64 * 1024)
+#define PARTITION_NVRAM_SIZE (64 * 1024)
 
 enum partition_state { PART_EMPTY, PART_RUNNING, PART_STOPPED };
 
@@ -58,6 +59,7 @@ struct partition {
 	int64_t rtc_offset;         /* seconds set-time-of-day moved its clock */
 
 	const struct partition_config *cfg;
+	uint8_t *nvram;             /* PARTITION_NVRAM_SIZE bytes, kept across reboots */
 	volatile bool reboot_requested;   /* the monitor restarts it once its vCPUs are out */
 	uint64_t boots;
 

@@ -1,3 +1,4 @@
+#include <string.h>
 /*
  * The RTAS services a partition reaches through H_RTAS. The argument
  * buffer is big-endian 32-bit words: token, nargs, nret, args..., rets...
@@ -18,7 +19,7 @@ enum { TOK_DISPLAY_CHARACTER = 0x2001, TOK_POWER_OFF, TOK_SYSTEM_REBOOT, TOK_OS_
        TOK_START_CPU, TOK_STOP_SELF, TOK_QUERY_CPU_STOPPED_STATE,
        TOK_SET_XIVE, TOK_GET_XIVE, TOK_INT_OFF, TOK_INT_ON,
        TOK_GET_TIME_OF_DAY, TOK_SET_TIME_OF_DAY, TOK_EVENT_SCAN, TOK_CHECK_EXCEPTION,
-       TOK_GET_SYSTEM_PARAMETER };
+       TOK_GET_SYSTEM_PARAMETER, TOK_NVRAM_FETCH, TOK_NVRAM_STORE };
 
 const struct rtas_token rtas_tokens[] = {
 	{ "display-character", TOK_DISPLAY_CHARACTER },
@@ -37,6 +38,8 @@ const struct rtas_token rtas_tokens[] = {
 	{ "event-scan", TOK_EVENT_SCAN },
 	{ "check-exception", TOK_CHECK_EXCEPTION },
 	{ "ibm,get-system-parameter", TOK_GET_SYSTEM_PARAMETER },
+	{ "nvram-fetch", TOK_NVRAM_FETCH },
+	{ "nvram-store", TOK_NVRAM_STORE },
 };
 const unsigned int rtas_ntokens = sizeof(rtas_tokens) / sizeof(rtas_tokens[0]);
 
@@ -169,6 +172,21 @@ long rtas_call(struct vcpu *v, uint64_t args)
 	case TOK_CHECK_EXCEPTION:
 		if (nret >= 1)
 			status = 1;             /* "no errors found" */
+		break;
+	case TOK_NVRAM_FETCH:           /* (index, buffer, length) -> status, length done */
+	case TOK_NVRAM_STORE:
+		if (nargs == 3 && nret >= 2) {
+			uint32_t index = ld32(a + 12), len = ld32(a + 20);
+			uint8_t *buf = guest_ptr(p, ld32(a + 16), len);
+			if (!buf || index > PARTITION_NVRAM_SIZE || len > PARTITION_NVRAM_SIZE - index)
+				break;
+			if (token == TOK_NVRAM_FETCH)
+				memcpy(buf, p->nvram + index, len);
+			else
+				memcpy(p->nvram + index, buf, len);
+			st32(rets + 4, len);
+			status = RTAS_OK;
+		}
 		break;
 	case TOK_GET_SYSTEM_PARAMETER:
 		status = -3;                /* no parameters offered */
