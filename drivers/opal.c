@@ -2,6 +2,29 @@
 
 struct opal_info opal;
 
+int64_t opal_call_raw(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		      uint64_t a4, uint64_t a5, uint64_t a6);
+
+/*
+ * A guest's decrementer stays live in the register while the hypervisor
+ * runs on its thread, and firmware may reprogram DEC in its delay loops:
+ * put back what the guest had, less the time the call took.
+ */
+int64_t opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		  uint64_t a4, uint64_t a5, uint64_t a6)
+{
+	int64_t dec;
+	uint64_t t0, t1;
+	__asm__ volatile("mfdec %0; mftb %1" : "=r"(dec), "=r"(t0));
+	int64_t rc = opal_call_raw(token, a0, a1, a2, a3, a4, a5, a6);
+	__asm__ volatile("mftb %0" : "=r"(t1));
+	int64_t left = (int64_t)(int32_t)dec - (int64_t)(t1 - t0);
+	if (left < INT32_MIN)
+		left = -1;
+	__asm__ volatile("mtdec %0" : : "r"(left) : "memory");
+	return rc;
+}
+
 void opal_console_write(const char *buf, uint64_t len)
 {
 	int stalls = 0;

@@ -1,5 +1,5 @@
 /*
- * int64_t opal_call(token, a0, ..., a6)
+ * int64_t opal_call_raw(token, a0, ..., a6)
  * OPAL takes the token in r0, its base in r2, arguments from r3, and runs
  * with external interrupts off. It keeps r1 and r13-r31; r2 is ours to
  * restore. The image is big-endian like OPAL, so MSR[LE] needs no care.
@@ -8,7 +8,7 @@
 #include "arch/asm.h"
 
 	.section ".text", "ax"
-FUNC(opal_call)
+FUNC(opal_call_raw)
 	mflr	%r0
 	std	%r0, 16(%r1)
 	std	%r2, 24(%r1)
@@ -39,4 +39,4 @@ FUNC(opal_call)
 	ld	%r0, 16(%r1)
 	mtlr	%r0
 	blr
-END(opal_call)
+END(opal_call_raw)

@@ -75,7 +75,7 @@ def test_two_linux_partitions_at_once(hv):
     m = hv(smp=4, initrd=bundle("linux-two"))
     done = set()
     while len(done) < 2:
-        r = m.expect(r"(alpha|beta): stopped: (.*)", timeout=600)
+        r = m.expect(r"(alpha|beta): stopped: ([^\r\n]+)\r?\n", timeout=600)
         part, why = r.group(1), r.group(2).strip()
         assert why == "powered off by the guest", (part, why)
         done.add(part)
@@ -92,7 +92,7 @@ def test_crash_in_one_partition_spares_the_other(hv):
     m = hv(smp=4, initrd=bundle("linux-crash"))
     stopped = {}
     while len(stopped) < 2:
-        r = m.expect(r"(alpha|beta): stopped: (.*)", timeout=600)
+        r = m.expect(r"(alpha|beta): stopped: ([^\r\n]+)\r?\n", timeout=600)
         stopped[r.group(1)] = r.group(2).strip()
     m.expect(r"all partitions have stopped")
     assert m.wait_exit() == 0
