@@ -101,3 +101,43 @@ def test_crash_in_one_partition_spares_the_other(hv):
     assert stopped["beta"] == "powered off by the guest"
     assert re.search(r"beta: GUEST MMU: 64MB verify ok", m.text)
     assert re.search(r"beta: GUEST DONE mmu", m.text)
+
+
+def test_demo_shells_and_the_monitor(hv):
+    """./hvctl run's default bundle: two Linux shells; the monitor lists,
+    moves the console focus, shows counters, stops and restarts."""
+    m = hv(smp=4, initrd=bundle("demo"))
+    m.expect(r"console: input goes to alpha; Ctrl-\] opens the monitor")
+    seen = set()
+    while len(seen) < 2:
+        r = m.expect(r"(alpha|beta): Enter 'help' for a list of built-in commands", timeout=180)
+        seen.add(r.group(1))
+    m.p.send("echo typed-into-$((40+2))\r")
+    m.expect(r"alpha: typed-into-42")
+    m.p.send("\x1d")
+    m.expect(r"monitor: \(help for commands")
+    m.p.send("list\r")
+    m.expect(r"monitor: alpha\s+running\s+2\s+512 MiB\s+\d+\s+\d+\s+\d+\s+\(focus\)")
+    m.expect(r"monitor: beta\s+running\s+2\s+512 MiB")
+    m.p.send("focus beta\r")
+    m.expect(r"monitor: console input now goes to beta")
+    m.p.send("stats beta\r")
+    m.expect(r"monitor:   0x0e0 \d+")                        # H_CEDE from its idle loop
+    m.expect(r"monitor: beta: vCPU 1 on thread \d+: \d+ exits")
+    m.p.send("frobnicate\r")
+    m.expect(r"monitor: unknown command 'frobnicate'")
+    m.p.send("\r")
+    m.expect(r"monitor: back to beta")
+    m.p.send("echo hello-beta\r")
+    m.expect(r"beta: hello-beta")
+    m.p.send("\x1d")
+    m.p.send("restart alpha\r")
+    m.expect(r"alpha: stopped: restarting from the monitor")
+    m.expect(r"alpha: restarted \(boot 2\)", timeout=60)
+    m.expect(r"alpha: GUEST INIT: reached init", timeout=180)
+    m.p.send("stop beta\r")
+    m.expect(r"beta: stopped: stopped from the monitor")
+    m.p.send("stop alpha\r")
+    m.expect(r"alpha: stopped: stopped from the monitor")
+    m.expect(r"all partitions have stopped")
+    assert m.wait_exit() == 0
