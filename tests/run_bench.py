@@ -17,7 +17,7 @@ def main():
         status |= subprocess.run([os.path.join(d, name)], cwd=TOP).returncode
     qemu_benches = os.path.join(TOP, "tests", "bench", "qemu")
     if os.path.isdir(qemu_benches):
-        for name in sorted(f for f in os.listdir(qemu_benches) if f.endswith(".py")):
+        for name in sorted(f for f in os.listdir(qemu_benches) if f.endswith("_bench.py")):
             print("== %s (QEMU)" % name, flush=True)
             status |= subprocess.run([sys.executable, os.path.join(qemu_benches, name)], cwd=TOP).returncode
     if not progs:
