@@ -15,20 +15,6 @@
 #define R(n)		(32 + REGS_GPR(n))
 #define F(off)		(32 + (off))
 
-.macro SAVE_GPRS from, to
-	std	\from, R(\from)(%r1)
-	.if \to-\from
-	SAVE_GPRS "(\from+1)", \to
-	.endif
-.endm
-
-.macro REST_GPRS from, to
-	ld	\from, R(\from)(%r1)
-	.if \to-\from
-	REST_GPRS "(\from+1)", \to
-	.endif
-.endm
-
 .macro EXC_ENTRY kind, s0, s1, ret
 	.globl	exc_entry_\kind
 exc_entry_\kind:
@@ -47,14 +33,14 @@ exc_entry_\kind:
 
 	std	%r0, R(0)(%r1)
 	std	%r11, R(1)(%r1)
-	SAVE_GPRS 2, 10
+	STD_RANGE 2, 10, 32, %r1
 	ld	%r11, CPU_SCRATCH1(%r13)
 	std	%r11, R(11)(%r1)
 	ld	%r11, CPU_SCRATCH0(%r13)
 	std	%r11, R(12)(%r1)
 	mfspr	%r11, SPR_HSPRG1
 	std	%r11, R(13)(%r1)
-	SAVE_GPRS 14, 31
+	STD_RANGE 14, 31, 32, %r1
 
 	std	%r12, F(REGS_VECTOR)(%r1)
 	mflr	%r3
@@ -114,7 +100,7 @@ exc_entry_\kind:
 	ld	%r3, F(REGS_XER)(%r1)
 	mtxer	%r3
 	ld	%r0, R(0)(%r1)
-	REST_GPRS 2, 31
+	LD_RANGE 2, 31, 32, %r1
 	ld	%r1, R(1)(%r1)
 	\ret
 .endm

@@ -21,33 +21,8 @@
 #include "hv/vcpu.h"
 
 #define ENTER_FRAME	192		/* 32-byte ABI header + r14-r31 */
-#define EF(n)		(32 + ((n) - 14) * 8)
+#define EF_BASE		(32 - 14 * 8)	/* r14 at 32(r1), after the ABI header */
 #define G(n)		VCPU_GPR(n)
-
-.macro SAVE_HV from, to
-	std	\from, EF(\from)(%r1)
-	.if \to-\from
-	SAVE_HV "(\from+1)", \to
-	.endif
-.endm
-.macro REST_HV from, to
-	ld	\from, EF(\from)(%r1)
-	.if \to-\from
-	REST_HV "(\from+1)", \to
-	.endif
-.endm
-.macro SAVE_G from, to
-	std	\from, G(\from)(%r11)
-	.if \to-\from
-	SAVE_G "(\from+1)", \to
-	.endif
-.endm
-.macro REST_G from, to
-	ld	\from, G(\from)(%r11)
-	.if \to-\from
-	REST_G "(\from+1)", \to
-	.endif
-.endm
 
 	.section ".text", "ax"
 
@@ -57,7 +32,7 @@ FUNC(vcpu_enter)
 	mfcr	%r12
 	std	%r12, 8(%r1)
 	stdu	%r1, -ENTER_FRAME(%r1)
-	SAVE_HV	14, 31
+	STD_RANGE 14, 31, EF_BASE, %r1
 	mfspr	%r13, SPR_HSPRG0
 	std	%r1, CPU_HV_SP(%r13)
 	std	%r3, CPU_VCPU(%r13)
@@ -75,8 +50,8 @@ FUNC(vcpu_enter)
 	mtxer	%r0
 	ld	%r0, VCPU_CR(%r11)
 	mtcrf	0xff, %r0
-	REST_G	0, 10
-	REST_G	12, 31
+	LD_RANGE 0, 10, 0, %r11
+	LD_RANGE 12, 31, 0, %r11
 	ld	%r11, G(11)(%r11)
 	hrfid
 END(vcpu_enter)
@@ -86,7 +61,7 @@ vcpu_exit_common:
 	ld	%r1, CPU_HV_SP(%r13)
 	ld	%r2, CPU_TOC(%r13)
 	ld	%r3, VCPU_EXIT(%r11)
-	REST_HV	14, 31
+	LD_RANGE 14, 31, EF_BASE, %r1
 	ld	%r0, ENTER_FRAME + 8(%r1)
 	mtcrf	0xff, %r0
 	ld	%r0, ENTER_FRAME + 16(%r1)
@@ -102,8 +77,8 @@ vcpu_exit_common:
 	.globl	guest_exit_\kind
 guest_exit_\kind:
 	ld	%r11, CPU_VCPU(%r13)
-	SAVE_G	0, 10
-	SAVE_G	14, 31
+	STD_RANGE 0, 10, 0, %r11
+	STD_RANGE 14, 31, 0, %r11
 	ld	%r0, CPU_SCRATCH1(%r13)
 	std	%r0, G(11)(%r11)
 	ld	%r0, CPU_SCRATCH0(%r13)
@@ -136,7 +111,7 @@ guest_exit_srr:
 	bne	guest_exit_srr_full
 
 	ld	%r11, CPU_VCPU(%r13)
-	SAVE_G	0, 10
+	STD_RANGE 0, 10, 0, %r11
 	ld	%r0, CPU_SCRATCH1(%r13)
 	std	%r0, G(11)(%r11)
 	ld	%r0, CPU_SCRATCH0(%r13)
@@ -167,13 +142,13 @@ guest_exit_srr:
 	mtctr	%r0
 	ld	%r0, VCPU_XER(%r11)
 	mtxer	%r0
-	REST_G	0, 10
-	REST_G	12, 13
+	LD_RANGE 0, 10, 0, %r11
+	LD_RANGE 12, 13, 0, %r11
 	ld	%r11, G(11)(%r11)
 	rfid				/* SRR0/1 still hold the sc return */
 
 1:	/* hcall_fast wants the run loop: r14-r31 are still the guest's. */
-	SAVE_G	14, 31
+	STD_RANGE 14, 31, 0, %r11
 	mfspr	%r0, SPR_SRR0
 	std	%r0, VCPU_NIP(%r11)
 	mfspr	%r0, SPR_SRR1

@@ -286,16 +286,24 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 	return H_SUCCESS;
 }
 
+/* A valid guest-owned entry at ptex (range-checked by the caller), or NULL:
+ * a slot the guest cannot see is "not found" to every hcall. */
+static uint64_t *guest_entry(struct hpt *h, uint64_t ptex, uint64_t *v_raw)
+{
+	if (hpt_is_hv_owned(h, ptex))
+		return NULL;
+	uint64_t *p = hpte_ptr(h, ptex);
+	*v_raw = hpt_ld(p);
+	return (*v_raw & HPTE_V_VALID) ? p : NULL;
+}
+
 /* Removes a guest entry if it matches; ptex already range-checked. Returns
  * true with the old entry (guest view, final R/C) in *vp, *rp. */
 static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t avpn,
 		       uint64_t *vp, uint64_t *rp)
 {
-	if (hpt_is_hv_owned(h, ptex))
-		return false;
-	uint64_t *p = hpte_ptr(h, ptex);
-	uint64_t v_raw = hpt_ld(p);
-	if (!(v_raw & HPTE_V_VALID))
+	uint64_t v_raw, *p = guest_entry(h, ptex, &v_raw);
+	if (!p)
 		return false;
 	uint64_t r_raw = hpt_ld(p + 1);
 	uint64_t v = hpt_new_to_old_v(v_raw, r_raw);
@@ -357,11 +365,8 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 {
 	if (ptex >= h->nptes)
 		return H_PARAMETER;
-	if (hpt_is_hv_owned(h, ptex))
-		return H_NOT_FOUND;
-	uint64_t *p = hpte_ptr(h, ptex);
-	uint64_t v_raw = hpt_ld(p);
-	if (!(v_raw & HPTE_V_VALID))
+	uint64_t v_raw, *p = guest_entry(h, ptex, &v_raw);
+	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
 	uint64_t v = hpt_new_to_old_v(v_raw, r_raw);
@@ -415,11 +420,8 @@ long hpt_h_clear_ref(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 	(void)flags;
 	if (ptex >= h->nptes)
 		return H_PARAMETER;
-	if (hpt_is_hv_owned(h, ptex))
-		return H_NOT_FOUND;
-	uint64_t *p = hpte_ptr(h, ptex);
-	uint64_t v_raw = hpt_ld(p);
-	if (!(v_raw & HPTE_V_VALID))
+	uint64_t v_raw, *p = guest_entry(h, ptex, &v_raw);
+	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
 	if (r_raw & HPTE_R_R) {
@@ -439,11 +441,8 @@ long hpt_h_clear_mod(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 	(void)flags;
 	if (ptex >= h->nptes)
 		return H_PARAMETER;
-	if (hpt_is_hv_owned(h, ptex))
-		return H_NOT_FOUND;
-	uint64_t *p = hpte_ptr(h, ptex);
-	uint64_t v_raw = hpt_ld(p);
-	if (!(v_raw & HPTE_V_VALID))
+	uint64_t v_raw, *p = guest_entry(h, ptex, &v_raw);
+	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
 	/* C is stable only with the entry invalid and out of every TLB (KVM
