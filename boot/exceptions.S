@@ -1,7 +1,8 @@
 /*
  * Common exception entry and exit. The vector stub left: r13 = per-CPU
  * area, the interrupted r13 in HSPRG1, the interrupted r12 in
- * CPU_SCRATCH0 and the vector number in r12. We save everything into a
+ * CPU_SCRATCH0 and the vector number in r12. The interrupted CR goes to
+ * CPU_SCRATCH_CR first thing, and every path saves it from there. We save everything into a
  * struct regs on the per-CPU exception stack (or below the current frame
  * when an exception hits the handler itself), call exception_handler(),
  * and resume from the possibly edited frame.
@@ -19,6 +20,8 @@
 	.globl	exc_entry_\kind
 exc_entry_\kind:
 	std	%r11, CPU_SCRATCH1(%r13)
+	mfcr	%r11			/* before the record-form test below changes CR0 */
+	std	%r11, CPU_SCRATCH_CR(%r13)
 	mfspr	%r11, \s1
 	rldicl.	%r11, %r11, 4, 63	/* the interrupted MSR[HV] */
 	beq-	guest_exit_\kind	/* 0: a guest was running (boot/guest.S) */
@@ -47,7 +50,7 @@ exc_entry_\kind:
 	std	%r3, F(REGS_LR)(%r1)
 	mfctr	%r3
 	std	%r3, F(REGS_CTR)(%r1)
-	mfcr	%r3
+	ld	%r3, CPU_SCRATCH_CR(%r13)
 	std	%r3, F(REGS_CR)(%r1)
 	mfxer	%r3
 	std	%r3, F(REGS_XER)(%r1)

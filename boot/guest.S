@@ -71,7 +71,8 @@ vcpu_exit_common:
 
 /*
  * Full exit. On arrival: r13 = per-CPU area, r12 = vector, the guest's r11
- * in CPU_SCRATCH1, r12 in CPU_SCRATCH0, r13 in HSPRG1.
+ * in CPU_SCRATCH1, r12 in CPU_SCRATCH0, r13 in HSPRG1, CR in CPU_SCRATCH_CR
+ * (CR0 itself has already been used to tell guest from hypervisor).
  */
 .macro GUEST_EXIT kind, s0, s1
 	.globl	guest_exit_\kind
@@ -89,7 +90,7 @@ guest_exit_\kind:
 	std	%r0, VCPU_LR(%r11)
 	mfctr	%r0
 	std	%r0, VCPU_CTR(%r11)
-	mfcr	%r0
+	ld	%r0, CPU_SCRATCH_CR(%r13)	/* the guest's CR, saved at entry */
 	std	%r0, VCPU_CR(%r11)
 	mfxer	%r0
 	std	%r0, VCPU_XER(%r11)
@@ -120,7 +121,7 @@ guest_exit_srr:
 	std	%r0, G(13)(%r11)
 	mflr	%r0
 	std	%r0, VCPU_LR(%r11)
-	mfcr	%r0
+	ld	%r0, CPU_SCRATCH_CR(%r13)	/* the guest's CR, saved at entry */
 	std	%r0, VCPU_CR(%r11)
 	mfctr	%r0
 	std	%r0, VCPU_CTR(%r11)

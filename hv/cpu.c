@@ -14,6 +14,7 @@ _Static_assert(offsetof(struct cpu, stack_top) == CPU_STACK_TOP, "asm offset");
 _Static_assert(offsetof(struct cpu, hv_sp) == CPU_HV_SP, "asm offset");
 _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU, "asm offset");
 _Static_assert(offsetof(struct cpu, toc) == CPU_TOC, "asm offset");
+_Static_assert(offsetof(struct cpu, scratch_cr) == CPU_SCRATCH_CR, "asm offset");
 
 struct cpu *cpus[MAX_CPUS];
 unsigned int ncpus;

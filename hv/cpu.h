@@ -12,6 +12,7 @@
 #define CPU_HV_SP         48   /* r1 of vcpu_enter() while a guest runs */
 #define CPU_VCPU          56   /* the vCPU running on this thread */
 #define CPU_TOC           64
+#define CPU_SCRATCH_CR    72   /* the interrupted CR, saved before anything can touch it */
 
 #define CPU_STACK_SIZE    (64 * 1024)
 #define CPU_EXC_STACK_SIZE (32 * 1024)
@@ -35,6 +36,7 @@ struct cpu {
 	uint64_t hv_sp;
 	struct vcpu *vcpu;
 	uint64_t toc;
+	uint64_t scratch_cr;
 	uint32_t index;                     /* 0..ncpus-1 */
 	uint32_t server;                    /* interrupt server number (= PIR) */
 	volatile uint32_t state;

@@ -205,3 +205,18 @@ END(secondary_entry)
 	.section ".bss"
 	.balign	16
 secondary_stacks:	.space	16384 * 32
+
+/* uint64_t cr_hold(uint64_t loops): CR = 0x9abcdef1 across a delay loop in
+ * which the hypervisor may interrupt us; returns CR as read back. */
+	.section ".text", "ax"
+FUNC(cr_hold)
+	mfcr	%r5			/* CR2-CR4 are the caller's */
+	mtctr	%r3
+	lis	%r4, 0x9abc
+	ori	%r4, %r4, 0xdef1
+	mtcrf	0xff, %r4
+1:	bdnz	1b
+	mfcr	%r3
+	mtcrf	0xff, %r5
+	blr
+END(cr_hold)

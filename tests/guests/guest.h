@@ -37,6 +37,8 @@ void secondary_main(unsigned int id);   /* defined by SMP test programs */
 unsigned int guest_nvcpus(void);
 static inline void guest_relax(void) { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
 
+uint64_t cr_hold(uint64_t loops);
+
 /* Each test program defines this. */
 void guest_main(void);
 

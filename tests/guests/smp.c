@@ -9,7 +9,7 @@
 #define MAX 8
 static volatile uint64_t progress[MAX];
 static volatile uint32_t started[MAX], woken[MAX], stop, ipi_ready, ipi_done;
-static volatile uint64_t ipi_xirr, ipi_externals;
+static volatile uint64_t ipi_xirr, ipi_externals, cr_checks, cr_bad, cr_bad_value;
 
 void secondary_main(unsigned int id)
 {
@@ -39,8 +39,15 @@ void secondary_main(unsigned int id)
 		hcall(H_EOI, out, ipi_xirr, 0, 0, 0, 0, 0);
 		ipi_done = 1;
 	}
-	while (!stop)
+	while (!stop) {
 		progress[id]++;
+		uint64_t cr = cr_hold(20000);      /* time slices end in the middle of this */
+		__atomic_add_fetch(&cr_checks, 1, __ATOMIC_RELAXED);
+		if (cr != 0x9abcdef1) {
+			cr_bad_value = cr;
+			__atomic_add_fetch(&cr_bad, 1, __ATOMIC_RELAXED);
+		}
+	}
 	for (;;)
 		hcall(H_CEDE, out, 0, 0, 0, 0, 0, 0);
 }
@@ -108,4 +115,6 @@ void guest_main(void)
 		check(progress[i] > before[i], "vCPU %u made progress while vCPU 0 ran (%llu -> %llu)", i,
 		      (unsigned long long)before[i], (unsigned long long)progress[i]);
 	stop = 1;
+	check(cr_checks > 0 && cr_bad == 0, "CR survived every exit the vCPUs took (%llu checks, %llu bad, last %llx)",
+	      (unsigned long long)cr_checks, (unsigned long long)cr_bad, (unsigned long long)cr_bad_value);
 }

@@ -39,7 +39,7 @@ def test_linux_boots_and_sees_a_pseries_platform(hv):
     print("guest kernel: %s" % kernel_version())
     m = hv(smp=4, initrd=bundle("linux-info"))
     wall = wait_init(m, "alpha")
-    m.expect(r"alpha: GUEST INFO: date (\d+)", timeout=120)
+    m.expect(r"alpha: GUEST INFO: date (\d+)\r?\n", timeout=120)
     guest_date = int(m.p.match.group(1))
     m.expect(r"alpha: GUEST DONE info")
     m.expect(r"alpha: stopped: powered off by the guest", timeout=60)

@@ -22,7 +22,7 @@ CACHE = os.environ.get("HV_CACHE", os.path.join(TOP, "cache"))
 
 
 def run_powerhv():
-    args = ["-M", "powernv9", "-nographic", "-m", "4G", "-smp", "4", "-kernel",
+    args = ["-M", "powernv9", "-nographic", "-m", "4G", "-smp", "2", "-kernel",
             os.path.join(TOP, "build", "hv.elf"), "-initrd", os.path.join(TOP, "build", "bundles", "linux-info.bundle")]
     t0 = time.monotonic()
     p = pexpect.spawn("qemu-system-ppc64", args, encoding="utf-8", codec_errors="replace", timeout=300)
