@@ -2,7 +2,9 @@
 """Linux boot on the hypervisor beside the same kernel on QEMU pseries.
 
 Both boot Debian's ppc64el kernel and the test initramfs with 2 vCPUs and
-512 MiB under TCG, in the same run, and run /tests/info.sh. Printed: guest
+512 MiB under TCG, in the same run, and run /tests/info.sh. The hypervisor
+gets as many hardware threads as the partition has vCPUs (-smp 2), as the
+pseries machine gets as many host threads. Printed: guest
 uptime when init starts, wall time to init, and for the hypervisor the
 partition's exits, hcalls and interrupts. Figures, not a pass/fail test.
 """
