@@ -24,6 +24,29 @@
 #define EF_BASE		(32 - 14 * 8)	/* r14 at 32(r1), after the ABI header */
 #define G(n)		VCPU_GPR(n)
 
+/*
+ * Saves what C code may change of the guest: r0-r13, LR, CR, CTR, XER.
+ * r11 = vcpu, r13 = per-CPU area; the guest's r11, r12, r13 and CR are in
+ * CPU_SCRATCH1, CPU_SCRATCH0, HSPRG1 and CPU_SCRATCH_CR.
+ */
+.macro SAVE_GUEST_VOLATILES
+	STD_RANGE 0, 10, 0, %r11
+	ld	%r0, CPU_SCRATCH1(%r13)
+	std	%r0, G(11)(%r11)
+	ld	%r0, CPU_SCRATCH0(%r13)
+	std	%r0, G(12)(%r11)
+	mfspr	%r0, SPR_HSPRG1
+	std	%r0, G(13)(%r11)
+	mflr	%r0
+	std	%r0, VCPU_LR(%r11)
+	ld	%r0, CPU_SCRATCH_CR(%r13)
+	std	%r0, VCPU_CR(%r11)
+	mfctr	%r0
+	std	%r0, VCPU_CTR(%r11)
+	mfxer	%r0
+	std	%r0, VCPU_XER(%r11)
+.endm
+
 	.section ".text", "ax"
 
 FUNC(vcpu_enter)
@@ -78,22 +101,8 @@ vcpu_exit_common:
 	.globl	guest_exit_\kind
 guest_exit_\kind:
 	ld	%r11, CPU_VCPU(%r13)
-	STD_RANGE 0, 10, 0, %r11
+	SAVE_GUEST_VOLATILES
 	STD_RANGE 14, 31, 0, %r11
-	ld	%r0, CPU_SCRATCH1(%r13)
-	std	%r0, G(11)(%r11)
-	ld	%r0, CPU_SCRATCH0(%r13)
-	std	%r0, G(12)(%r11)
-	mfspr	%r0, SPR_HSPRG1
-	std	%r0, G(13)(%r11)
-	mflr	%r0
-	std	%r0, VCPU_LR(%r11)
-	mfctr	%r0
-	std	%r0, VCPU_CTR(%r11)
-	ld	%r0, CPU_SCRATCH_CR(%r13)	/* the guest's CR, saved at entry */
-	std	%r0, VCPU_CR(%r11)
-	mfxer	%r0
-	std	%r0, VCPU_XER(%r11)
 	mfspr	%r0, \s0
 	std	%r0, VCPU_NIP(%r11)
 	mfspr	%r0, \s1
@@ -112,21 +121,7 @@ guest_exit_srr:
 	bne	guest_exit_srr_full
 
 	ld	%r11, CPU_VCPU(%r13)
-	STD_RANGE 0, 10, 0, %r11
-	ld	%r0, CPU_SCRATCH1(%r13)
-	std	%r0, G(11)(%r11)
-	ld	%r0, CPU_SCRATCH0(%r13)
-	std	%r0, G(12)(%r11)
-	mfspr	%r0, SPR_HSPRG1
-	std	%r0, G(13)(%r11)
-	mflr	%r0
-	std	%r0, VCPU_LR(%r11)
-	ld	%r0, CPU_SCRATCH_CR(%r13)	/* the guest's CR, saved at entry */
-	std	%r0, VCPU_CR(%r11)
-	mfctr	%r0
-	std	%r0, VCPU_CTR(%r11)
-	mfxer	%r0
-	std	%r0, VCPU_XER(%r11)
+	SAVE_GUEST_VOLATILES
 	ld	%r1, CPU_HV_SP(%r13)
 	addi	%r1, %r1, -64		/* our own frame below vcpu_enter's */
 	ld	%r2, CPU_TOC(%r13)
