@@ -77,6 +77,10 @@ def run_fuzz(seconds, pattern):
 
 
 def run_integration(pattern):
+    version = os.path.join(os.environ.get("HV_CACHE", os.path.join(TOP, "cache")), "guests", "kernel.version")
+    if os.path.exists(version):
+        with open(version) as f:
+            print("integration: Linux guests run %s (pinned in %s)" % (f.read().strip(), version))
     results = os.path.join(BUILD, "test-results", "integration.xml")
     os.makedirs(os.path.dirname(results), exist_ok=True)
     if os.path.exists(results):
