@@ -3,7 +3,6 @@
  * runs at its linked address with a stack.
  */
 #include <string.h>
-#include "hv/bundle.h"
 #include "hv/config.h"
 #include "hv/partition.h"
 #include "hv/sched.h"
@@ -63,8 +62,10 @@ static void start_thread_loop(void *arg)
 static void run_bundle(const void *bundle, uint64_t size)
 {
 	char err[200];
-	if (config_parse(bundle, size, &config, err, sizeof(err))) {
+	if (config_parse(bundle, size, &config, err, sizeof(err))) {   /* checks the container too */
 		log_error("%s", err);
+		log_error("boot: the initrd at 0x%llx (%llu bytes) is not a usable bundle",
+			  (unsigned long long)(uintptr_t)bundle, (unsigned long long)size);
 		machine_power_off();
 	}
 	if (config.loglevel >= 0)
@@ -138,16 +139,7 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 	hvtest_run(platform.bootargs);
 
 	if (platform.has_initrd) {
-		uint64_t size = platform.initrd_end - platform.initrd_start;
-		int n = bundle_check((const void *)platform.initrd_start, size, err, sizeof(err));
-		if (n < 0) {
-			log_error("%s", err);
-			log_error("boot: the initrd at 0x%llx (%llu bytes) is not a usable bundle",
-				  (unsigned long long)platform.initrd_start, (unsigned long long)size);
-			machine_power_off();
-		}
-		(void)n;
-		run_bundle((const void *)platform.initrd_start, size);
+		run_bundle((const void *)platform.initrd_start, platform.initrd_end - platform.initrd_start);
 	}
 
 	hvprint("no bundle given: running the power-on self-test");

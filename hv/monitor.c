@@ -61,9 +61,9 @@ static void cmd_stats(struct partition *p)
 		if (p->hcalls_by_nr[n])
 			hvprint("monitor:   0x%03x %llu", n * 4, (unsigned long long)p->hcalls_by_nr[n]);
 	for (unsigned int k = 0; k < p->nvcpus; k++)
-		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu fast), %llu interrupts, %llu slices",
+		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices",
 			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
-			(unsigned long long)p->vcpus[k].hcalls, (unsigned long long)p->vcpus[k].fast_hcalls,
+			(unsigned long long)p->vcpus[k].hcalls,
 			(unsigned long long)p->vcpus[k].interrupts, (unsigned long long)p->vcpus[k].slices);
 }
 

@@ -65,7 +65,7 @@ struct vcpu {
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;
 
 	/* Counters for the monitor and the benchmarks. */
-	uint64_t exits, hcalls, fast_hcalls, slices, interrupts;
+	uint64_t exits, hcalls, slices, interrupts;
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, nip) == VCPU_NIP, "asm offset");
