@@ -9,7 +9,7 @@
  *
  * Every interrupt taken while a guest runs reaches boot/exceptions.S, which
  * branches here when the interrupted MSR had HV=0:
- *  - an hcall (0xC00) takes the fast path: save r0-r13, LR, CR, CTR, XER
+ *  - an hcall (0xC00) from the guest's kernel takes the fast path: save r0-r13, LR, CR, CTR, XER
  *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
  *    CPU's stack with the guest's SPRs still live, and rfid back;
  *  - anything else, or an hcall that needs the run loop, saves the whole
@@ -118,6 +118,9 @@ guest_exit_\kind:
 	.globl	guest_exit_srr
 guest_exit_srr:
 	cmpdi	%r12, 0xc00
+	bne	guest_exit_srr_full
+	mfspr	%r11, SPR_SRR1
+	andi.	%r11, %r11, 0x4000	/* MSR[PR]: guest userspace is never served */
 	bne	guest_exit_srr_full
 
 	ld	%r11, CPU_VCPU(%r13)

@@ -128,7 +128,12 @@ static void handle_exit(struct vcpu *v, uint64_t vec)
 		p->exits_by_vector[vec / 0x80]++;
 	switch (vec) {
 	case 0xc00:
-		hcall_slow(v);
+		/* sc 1 reaches us from any guest privilege; from guest userspace it
+		 * is the guest's business: a system call interrupt, as KVM does. */
+		if (v->msr & MSR_PR)
+			vcpu_reflect(v, 0xc00, 0);
+		else
+			hcall_slow(v);
 		return;
 	case 0x980:                 /* end of a time slice */
 		mtspr(SPR_HDEC, 0x7fffffff);

@@ -220,3 +220,53 @@ FUNC(cr_hold)
 	mtcrf	0xff, %r5
 	blr
 END(cr_hold)
+
+/*
+ * uint64_t user_sc1(uint64_t nr, uint64_t msr_bits): drops to problem
+ * state, with msr_bits added (translation: real mode is no place for
+ * problem state), and runs "sc 1" with r3 = nr. The hypervisor must not serve it: it must come back as a
+ * system call interrupt at our own 0xC00 vector (vec_syscall), which
+ * records SRR0, SRR1 and r3 in syscall_info and returns to our caller in
+ * supervisor state. If the hypervisor served it instead, "sc 0" follows, so
+ * vec_syscall sees a different SRR0.
+ * syscall_info: [0] return address, [1] caller's MSR, [2] SRR0, [3] SRR1, [4] r3
+ */
+FUNC(user_sc1)
+	mr	%r7, %r4
+	LOAD_IMM64 %r4, syscall_info
+	mflr	%r5
+	std	%r5, 0(%r4)
+	mfmsr	%r5
+	std	%r5, 8(%r4)
+	ori	%r5, %r5, 0x4000	/* MSR[PR] */
+	or	%r5, %r5, %r7
+	LOAD_IMM64 %r6, 1f
+	mtsrr0	%r6
+	mtsrr1	%r5
+	rfid
+1:	sc	1
+	.globl	user_sc1_after
+user_sc1_after:
+	sc	0
+	b	.
+END(user_sc1)
+
+	.globl	vec_syscall
+vec_syscall:
+	LOAD_IMM64 %r4, syscall_info
+	mfsrr0	%r5
+	std	%r5, 16(%r4)
+	mfsrr1	%r5
+	std	%r5, 24(%r4)
+	std	%r3, 32(%r4)
+	ld	%r5, 0(%r4)
+	mtsrr0	%r5
+	ld	%r5, 8(%r4)
+	mtsrr1	%r5
+	ld	%r3, 32(%r4)
+	rfid
+
+	.section ".bss"
+	.balign	8
+	.globl	syscall_info
+syscall_info:	.space	40

@@ -24,6 +24,10 @@ void guest_power_off(void) __attribute__((noreturn));
 /* DAR, DSISR, DSI count, other-interrupt count, last other SRR0, DEC count, external count. */
 extern volatile uint64_t fault_info[8];
 void install_vectors(void);
+/* "sc 1" from problem state; see crt0.S. */
+uint64_t user_sc1(uint64_t nr, uint64_t msr_bits);
+extern char user_sc1_after[];
+extern volatile uint64_t syscall_info[5];
 
 uint64_t vload(uint64_t ea);
 void vstore(uint64_t ea, uint64_t value);

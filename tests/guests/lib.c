@@ -123,7 +123,7 @@ void guest_power_off(void)
 		hcall(H_CEDE, 0, 0, 0, 0, 0, 0, 0);
 }
 
-extern char vec_dsi[], vec_other[], vec_dec[], vec_ext[];
+extern char vec_dsi[], vec_other[], vec_dec[], vec_ext[], vec_syscall[];
 
 static void put_branch(uint64_t vector, const char *target)
 {
@@ -136,13 +136,14 @@ static void put_branch(uint64_t vector, const char *target)
 void install_vectors(void)
 {
 	static const uint64_t others[] = { 0x100, 0x200, 0x400, 0x480, 0x600, 0x700, 0x800,
-					   0xa00, 0xc00, 0xd00, 0xe00, 0xf00, 0xf20, 0xf40, 0xf60 };
+					   0xa00, 0xd00, 0xe00, 0xf00, 0xf20, 0xf40, 0xf60 };
 	for (unsigned int i = 0; i < sizeof(others) / sizeof(others[0]); i++)
 		put_branch(others[i], vec_other);
 	put_branch(0x300, vec_dsi);
 	put_branch(0x380, vec_dsi);
 	put_branch(0x900, vec_dec);
 	put_branch(0x500, vec_ext);
+	put_branch(0xc00, vec_syscall);   /* only user_sc1() expects one */
 }
 
 void guest_start(const void *fdt)

@@ -245,6 +245,28 @@ static void test_vrma_is_protected(void)
 	check(*low == 0x5a5a, "real mode still works");
 }
 
+/* Guest userspace may not make hcalls: its "sc 1" is the guest kernel's
+ * system call, as on KVM, never served by the hypervisor. Problem state
+ * needs translation, so a 16M page maps EA 0 to guest-real 0 for it. */
+static void test_hcall_from_problem_state(void)
+{
+	const uint64_t vsid = 0x4242;
+	uint64_t out[9];
+	slb_set(4, 0, vsid, SLB_L_16M);
+	long rc = hcall(H_ENTER, out, 0, pteg_of(vsid, 0, 24), pteh_of(vsid, 0, 24), ptel_of(0, 24, 2), 0, 0);
+	check(rc == H_SUCCESS, "H_ENTER of a user-accessible 16M page at 0: rc %ld", rc);
+	uint64_t ptex = out[0];
+	uint64_t r3 = user_sc1(H_RANDOM, 0x30);    /* MSR[IR, DR] */
+	check(syscall_info[2] == (uint64_t)(uintptr_t)user_sc1_after && r3 == H_RANDOM,
+	      "sc 1 from problem state comes back as our system call (SRR0 %llx, r3 %llx)",
+	      (unsigned long long)syscall_info[2], (unsigned long long)r3);
+	check(syscall_info[3] & 0x4000, "the system call's SRR1 says problem state (%llx)",
+	      (unsigned long long)syscall_info[3]);
+	check(!(mfmsr_g() & 0x4000), "back in supervisor state afterwards");
+	hcall(H_REMOVE, out, 0, ptex, 0, 0, 0, 0);
+	__asm__ volatile("slbie %0; isync" : : "r"(0ull) : "memory");
+}
+
 void guest_main(void)
 {
 	unsigned int shift = guest_hpt_shift();
@@ -257,6 +279,7 @@ void guest_main(void)
 	test_bulk_remove();
 	test_invalid_arguments();
 	test_vrma_is_protected();
+	test_hcall_from_problem_state();
 	check(counter(3) == 0, "no unexpected interrupt (%llu, last at %llx)", (unsigned long long)counter(3),
 	      (unsigned long long)counter(4));
 }

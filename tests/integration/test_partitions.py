@@ -35,7 +35,7 @@ def test_hello_guest(hv):
 
 def test_page_table_hcalls_through_translation(hv):
     m, passed = run_guest(hv, "mmu")
-    assert passed >= 69
+    assert passed >= 75
 
 
 def test_other_hcalls_results_side_effects_and_errors(hv):

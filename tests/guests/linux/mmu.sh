@@ -3,7 +3,14 @@
 # anonymous buffer (dd bs=64M) and verified.
 n=0
 while [ $n -lt 200 ]; do
-	/bin/true || break
+	/bin/true
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		# Say how it failed: exit status, then what the kernel logged.
+		echo "GUEST MMU: fork/exec $((n + 1)) failed with status $rc"
+		dmesg | tail -n 20 | sed 's/^/GUEST MMU: dmesg: /'
+		break
+	fi
 	n=$((n + 1))
 done
 echo "GUEST MMU: forks ok $n"
