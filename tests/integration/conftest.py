@@ -14,6 +14,7 @@ import pytest
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 IMAGE = os.path.join(TOP, "build", "hv.elf")
 LOGS = os.path.join(TOP, "tests", "integration", "logs")
+TAIL_LINES = 60
 
 
 class Machine:
@@ -70,7 +71,12 @@ def hv(request):
     for m in machines:
         m.close()
         if failed:
-            print("\nconsole log kept: %s" % m.log_path)
+            # The log stays on the machine that ran the test; its tail goes
+            # into the report so a CI failure explains itself.
+            with open(m.log_path, encoding="utf-8", errors="replace") as f:
+                tail = f.read().splitlines()[-TAIL_LINES:]
+            print("\nconsole log kept: %s; its last %d lines:" % (m.log_path, len(tail)))
+            print("\n".join(tail))
         else:
             os.remove(m.log_path)
 
