@@ -48,6 +48,10 @@ void vcpu_load(struct vcpu *v)
 
 void vcpu_put(struct vcpu *v)
 {
+	/* The next vCPU on this thread must not inherit a reservation: its
+	 * stcx. could otherwise succeed on a word this one reserved. */
+	static uint64_t reservation_sink;
+	__asm__ volatile("stdcx. %0,0,%1" : : "r"(0ull), "r"(&reservation_sink) : "cr0", "memory");
 	v->srr0 = mfspr(SPR_SRR0);
 	v->srr1 = mfspr(SPR_SRR1);
 	v->sprg[0] = mfspr(SPR_SPRG0);
