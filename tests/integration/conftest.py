@@ -33,7 +33,15 @@ class Machine:
         self.text = ""
 
     def expect(self, pattern, timeout=60):
-        """Waits for a regex; returns the match."""
+        """Waits for a regex; returns the match.
+
+        pexpect matches against what has arrived so far, so a pattern that
+        ends in a repeated capture ("forks ok (\\d+)") can match half a line
+        ("forks ok 20" of "forks ok 200"). Such patterns must say where the
+        capture ends (a literal or \\r?\\n); they are refused here.
+        """
+        if isinstance(pattern, str) and re.search(r"[+*]\)$", pattern):
+            raise ValueError("pattern ends in an open-ended capture: %r" % pattern)
         self.p.expect(pattern, timeout=timeout)
         self.text += self.p.before + self.p.after
         return self.p.match

