@@ -38,7 +38,7 @@ class Machine:
         pexpect matches against what has arrived so far, so a pattern that
         ends in a repeated capture ("forks ok (\\d+)") can match half a line
         ("forks ok 20" of "forks ok 200"). Such patterns must say where the
-        capture ends (a literal or \\r?\\n); they are refused here.
+        capture ends (a literal or \\r*\\n); they are refused here.
         """
         if isinstance(pattern, str) and re.search(r"[+*]\)$", pattern):
             raise ValueError("pattern ends in an open-ended capture: %r" % pattern)

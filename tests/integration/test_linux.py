@@ -61,7 +61,7 @@ def test_linux_boots_and_sees_a_pseries_platform(hv):
 def test_linux_mmu_workload(hv):
     m = hv(smp=4, initrd=bundle("linux-mmu"))
     wait_init(m, "alpha")
-    r = m.expect(r"alpha: GUEST MMU: forks ok (\d+)\r?\n", timeout=400)
+    r = m.expect(r"alpha: GUEST MMU: forks ok (\d+)\r*\n", timeout=400)
     assert int(r.group(1)) >= 200
     m.expect(r"alpha: GUEST MMU: 64MB verify ok", timeout=200)
     m.expect(r"alpha: GUEST MMU: dmesg problems 0", timeout=60)

@@ -28,7 +28,7 @@ def run_powerhv():
             os.path.join(TOP, "build", "hv.elf"), "-initrd", os.path.join(TOP, "build", "bundles", "linux-info.bundle")]
     t0 = time.monotonic()
     p = pexpect.spawn("qemu-system-ppc64", args, encoding="utf-8", codec_errors="replace", timeout=300)
-    p.expect(r"alpha: GUEST INIT: uptime ([0-9.]+)\r?\n")
+    p.expect(r"alpha: GUEST INIT: uptime ([0-9.]+)\r*\n")
     uptime, wall = float(p.match.group(1)), time.monotonic() - t0
     p.expect(r"alpha: ran (\d+) exits, (\d+) hcalls, (\d+) interrupts")
     exits, hcalls, irqs = (int(p.match.group(i)) for i in (1, 2, 3))

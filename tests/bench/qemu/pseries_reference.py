@@ -76,7 +76,7 @@ def run_pseries(hvtest="info", smp=2, mem="1G", append="", timeout=300, log=None
     p.logfile_read = _Tee(chunks, log)
     deadline = t0 + timeout
     try:
-        p.expect(r"GUEST INIT: uptime ([0-9.]+)\r?\n", timeout=timeout)
+        p.expect(r"GUEST INIT: uptime ([0-9.]+)\r*\n", timeout=timeout)
         res["wall_to_init"] = time.monotonic() - t0
         res["uptime_at_init"] = float(p.match.group(1))
         done = "GUEST DONE " + (hvtest or "")
