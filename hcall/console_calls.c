@@ -4,8 +4,6 @@
 #include "hv/console.h"
 #include "hv/partition.h"
 
-void vty_output(struct partition *p, const char *buf, unsigned int len);
-
 static void flush_line(struct partition *p)
 {
 	p->vty.line[p->vty.len] = '\0';

@@ -21,7 +21,7 @@ static struct vcpu *vcpu_by_id(struct partition *p, uint64_t id)
 long h_cede(struct vcpu *v)
 {
 	v->msr |= MSR_EE;
-	v->dec_expires = tb_now() + (uint64_t)(int64_t)(int32_t)mfspr(SPR_DEC);
+	v->dec_expires = dec_expiry();
 	if (v->prodded)
 		v->prodded = false;
 	else

@@ -37,12 +37,8 @@ static void cmd_list(void)
 	hvprint("monitor: %-12s %-8s %5s %8s %10s %10s %8s", "partition", "state", "vcpus", "memory", "exits", "hcalls", "irqs");
 	for (unsigned int i = 0; i < npartitions; i++) {
 		struct partition *p = &partitions[i];
-		uint64_t exits = 0, hcalls = 0, irqs = 0;
-		for (unsigned int k = 0; k < p->nvcpus; k++) {
-			exits += p->vcpus[k].exits;
-			hcalls += p->vcpus[k].hcalls;
-			irqs += p->vcpus[k].interrupts;
-		}
+		uint64_t exits, hcalls, irqs;
+		partition_totals(p, &exits, &hcalls, &irqs);
 		hvprint("monitor: %-12s %-8s %5u %5llu MiB %10llu %10llu %8llu%s", p->name, state_name(p->state), p->nvcpus,
 			(unsigned long long)(p->mem_size >> 20), (unsigned long long)exits, (unsigned long long)hcalls,
 			(unsigned long long)irqs, i == focus ? "  (focus)" : "");

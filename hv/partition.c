@@ -169,11 +169,10 @@ int partition_boot(struct partition *p)
 	const struct partition_config *cfg = p->cfg;
 	uint64_t hpt_mem = p->hpt_mem;
 	unsigned int shift = p->hpt_shift;
-	uint64_t owned = (uint64_t)(uintptr_t)p->hpt_owned;
 	/* A partition never sees what the memory held before. */
 	memset((void *)(uintptr_t)p->mem_base, 0, p->mem_size);
 
-	if (hpt_init(&p->hpt, (void *)(uintptr_t)hpt_mem, shift, (uint8_t *)(uintptr_t)owned, p->mem_size, p->mem_base))
+	if (hpt_init(&p->hpt, (void *)(uintptr_t)hpt_mem, shift, p->hpt_owned, p->mem_size, p->mem_base))
 		return fail(p, "cannot set up a 2^%u byte HPT", shift);
 	p->hpt.ctx = p;
 	p->hpt.tlb_invalidate = tlb_invalidate;
@@ -252,14 +251,12 @@ void partition_stop(struct partition *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->stop_reason, sizeof(p->stop_reason), fmt, ap);
 	va_end(ap);
-	uint64_t exits = 0, hcalls = 0, irqs = 0;
 	for (unsigned int i = 0; i < p->nvcpus; i++) {
 		p->vcpus[i].stop_requested = true;
 		sched_kick(&p->vcpus[i]);
-		exits += p->vcpus[i].exits;
-		hcalls += p->vcpus[i].hcalls;
-		irqs += p->vcpus[i].interrupts;
 	}
+	uint64_t exits, hcalls, irqs;
+	partition_totals(p, &exits, &hcalls, &irqs);
 	partition_log(p, "stopped: %s", p->stop_reason);
 	partition_log(p, "ran %llu exits, %llu hcalls, %llu interrupts delivered", (unsigned long long)exits,
 		      (unsigned long long)hcalls, (unsigned long long)irqs);
@@ -269,6 +266,16 @@ void partition_request_reboot(struct partition *p, const char *why)
 {
 	p->reboot_requested = true;
 	partition_stop(p, "%s", why);
+}
+
+void partition_totals(const struct partition *p, uint64_t *exits, uint64_t *hcalls, uint64_t *irqs)
+{
+	*exits = *hcalls = *irqs = 0;
+	for (unsigned int i = 0; i < p->nvcpus; i++) {
+		*exits += p->vcpus[i].exits;
+		*hcalls += p->vcpus[i].hcalls;
+		*irqs += p->vcpus[i].interrupts;
+	}
 }
 
 bool partition_busy(const struct partition *p)

@@ -80,6 +80,8 @@ int partition_boot(struct partition *p);
 void partition_request_reboot(struct partition *p, const char *why);
 /* Whether any vCPU of p is still inside the guest. */
 bool partition_busy(const struct partition *p);
+/* Its vCPUs' exits, hcalls and delivered interrupts, summed. */
+void partition_totals(const struct partition *p, uint64_t *exits, uint64_t *hcalls, uint64_t *irqs);
 /* Adds typed input for p's console (from the hypervisor console). */
 void vty_input(struct partition *p, const char *buf, unsigned int len);
 /* Console output of p (H_PUT_TERM_CHAR, RTAS display-character). */

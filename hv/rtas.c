@@ -1,8 +1,8 @@
-#include <string.h>
 /*
  * The RTAS services a partition reaches through H_RTAS. The argument
  * buffer is big-endian 32-bit words: token, nargs, nret, args..., rets...
  */
+#include <string.h>
 #include "hv/rtas.h"
 #include "hcall/hcall.h"
 #include "hcall/papr.h"
@@ -189,7 +189,7 @@ long rtas_call(struct vcpu *v, uint64_t args)
 		}
 		break;
 	case TOK_GET_SYSTEM_PARAMETER:
-		status = -3;                /* no parameters offered */
+		status = RTAS_PARAM_ERROR;  /* -3: no parameters offered */
 		break;
 	case TOK_OS_TERM: {
 		/* The argument is the address of the OS's message (its panic string). */

@@ -13,6 +13,8 @@ uint64_t tb_now(void);
 uint64_t tb_to_us(uint64_t ticks);
 uint64_t us_to_tb(uint64_t us);
 void udelay(uint64_t us);
+/* The timebase value at which this thread's (32-bit) DEC reaches 0. */
+uint64_t dec_expiry(void);
 /* Fires one HDEC interrupt on this CPU after ticks; the handler in
  * this_cpu()->hdec_handler runs then (interrupts must be enabled). */
 void hdec_arm(uint64_t ticks);

@@ -65,7 +65,7 @@ void vcpu_put(struct vcpu *v)
 	v->dawr0 = mfspr(SPR_DAWR0);
 	v->dawrx0 = mfspr(SPR_DAWRX0);
 	v->ciabr = mfspr(SPR_CIABR);
-	v->dec_expires = tb_now() + (uint64_t)(int64_t)(int32_t)mfspr(SPR_DEC);
+	v->dec_expires = dec_expiry();
 	v->slb_max = 0;
 	for (uint64_t i = 0; i < 32; i++) {
 		uint64_t esid, vsid;
@@ -92,7 +92,7 @@ void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits)
 {
 	struct partition *p = v->part;
 	mtspr(SPR_SRR0, v->nip);
-	mtspr(SPR_SRR1, (v->msr & ~0x783f0000ull) | srr1_bits);   /* SRR1 33:36, 42:47: the reason */
+	mtspr(SPR_SRR1, (v->msr & ~SRR1_REASON) | srr1_bits);
 	v->nip = vector;
 	v->msr = MSR_SF | (v->msr & MSR_ME) | ((p->lpcr & LPCR_ILE) ? MSR_LE : 0);
 }
@@ -154,7 +154,7 @@ static void handle_exit(struct vcpu *v, uint64_t vec)
 		return;             /* maintenance: OPAL handles what it needs */
 	case 0x100:
 	case 0x200:
-		vcpu_reflect(v, vec, v->msr & 0x783f0000ull);
+		vcpu_reflect(v, vec, v->msr & SRR1_REASON);
 		return;
 	case 0xe00:
 	case 0xe20:

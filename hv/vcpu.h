@@ -57,9 +57,9 @@ struct vcpu {
 	volatile enum vcpu_state state;
 	volatile bool prodded;
 	volatile bool stop_requested;
-	bool hcall_done;
+	bool hcall_done;                /* the fast path ran it; the full exit only delivers */
 	volatile bool in_guest;         /* between vcpu_enter() and its return */
-	volatile bool needs_load;       /* state was reset: load it even on the same thread */                /* the fast path ran it; the full exit only delivers */
+	volatile bool needs_load;       /* state was reset: load it even on the same thread */
 
 	/* Registered guest areas (H_REGISTER_VPA); guest-real addresses, 0 = none. */
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;

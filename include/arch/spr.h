@@ -70,6 +70,7 @@
 #define MSR_LE   (1ull << 0)
 
 /* SRR1 bits set by a program interrupt. */
+#define SRR1_REASON    0x783f0000ull   /* SRR1 33:36, 42:47: why, not MSR */
 #define SRR1_PROGTRAP  (1ull << 17)
 #define SRR1_PROGPRIV  (1ull << 18)
 #define SRR1_PROGILL   (1ull << 19)
