@@ -16,15 +16,13 @@
 #define R(n)		(32 + REGS_GPR(n))
 #define F(off)		(32 + (off))
 
-.macro EXC_ENTRY kind, s0, s1, ret
-	.globl	exc_entry_\kind
-exc_entry_\kind:
+.macro EXC_ENTRY s0, s1, ret, guest_exit
 	std	%r11, CPU_SCRATCH1(%r13)
 	mfcr	%r11			/* before the record-form test below changes CR0 */
 	std	%r11, CPU_SCRATCH_CR(%r13)
 	mfspr	%r11, \s1
 	rldicl.	%r11, %r11, 4, 63	/* the interrupted MSR[HV] */
-	beq-	guest_exit_\kind	/* 0: a guest was running (boot/guest.S) */
+	beq-	\guest_exit	/* 0: a guest was running (hv/arch/world_switch.S) */
 	mr	%r11, %r1
 	ld	%r1, CPU_EXC_DEPTH(%r13)
 	cmpdi	%r1, 0
@@ -109,5 +107,13 @@ exc_entry_\kind:
 .endm
 
 	.section ".text", "ax"
-	EXC_ENTRY srr, SPR_SRR0, SPR_SRR1, rfid
-	EXC_ENTRY hsrr, SPR_HSRR0, SPR_HSRR1, hrfid
+
+/* Vectors whose interrupted state is in SRR0/1 (0xC00 sc among them). */
+	.globl	exc_entry_srr
+exc_entry_srr:
+	EXC_ENTRY SPR_SRR0, SPR_SRR1, rfid, guest_exit_srr
+
+/* Vectors whose interrupted state is in HSRR0/1. */
+	.globl	exc_entry_hsrr
+exc_entry_hsrr:
+	EXC_ENTRY SPR_HSRR0, SPR_HSRR1, hrfid, guest_exit_hsrr

@@ -5,6 +5,7 @@
  */
 #include "arch/spr.h"
 #include "arch/asm.h"
+#include "arch/vectors.h"
 #include "hv/cpu.h"
 
 	.section ".head", "ax"
@@ -16,7 +17,8 @@ image_start:
 
 /*
  * Every vector does the same five instructions: free r12/r13, find the
- * per-CPU area, and branch to the common entry for its save/restore pair.
+ * per-CPU area, and branch to the common entry for its save/restore pair:
+ * exc_entry_srr or exc_entry_hsrr in boot/exceptions.S.
  */
 .macro VECTOR addr, kind
 	. = \addr
@@ -27,35 +29,35 @@ image_start:
 	b	exc_entry_\kind
 .endm
 
-	VECTOR 0x100, srr	/* system reset */
-	VECTOR 0x200, srr	/* machine check */
-	VECTOR 0x300, srr	/* data storage */
-	VECTOR 0x380, srr	/* data segment */
-	VECTOR 0x400, srr	/* instruction storage */
-	VECTOR 0x480, srr	/* instruction segment */
-	VECTOR 0x500, hsrr	/* external (directed to the hypervisor) */
-	VECTOR 0x600, srr	/* alignment */
-	VECTOR 0x700, srr	/* program */
-	VECTOR 0x800, srr	/* floating-point unavailable */
-	VECTOR 0x900, srr	/* decrementer */
-	VECTOR 0x980, hsrr	/* hypervisor decrementer */
-	VECTOR 0xa00, srr	/* directed privileged doorbell */
-	VECTOR 0xb00, srr	/* reserved */
-	VECTOR 0xc00, srr	/* system call */
-	VECTOR 0xd00, srr	/* trace */
-	VECTOR 0xe00, hsrr	/* hypervisor data storage */
-	VECTOR 0xe20, hsrr	/* hypervisor instruction storage */
-	VECTOR 0xe40, hsrr	/* hypervisor emulation assistance */
-	VECTOR 0xe60, hsrr	/* hypervisor maintenance */
-	VECTOR 0xe80, hsrr	/* directed hypervisor doorbell */
-	VECTOR 0xea0, hsrr	/* hypervisor virtualization */
-	VECTOR 0xf00, srr	/* performance monitor */
-	VECTOR 0xf20, srr	/* vector unavailable */
-	VECTOR 0xf40, srr	/* VSX unavailable */
-	VECTOR 0xf60, srr	/* facility unavailable */
-	VECTOR 0xf80, hsrr	/* hypervisor facility unavailable */
-	VECTOR 0x1500, hsrr	/* denormalisation (soft patch) */
-	VECTOR 0x1600, srr	/* reserved */
-	VECTOR 0x1700, srr	/* reserved */
+	VECTOR VEC_SYSTEM_RESET, srr
+	VECTOR VEC_MACHINE_CHECK, srr
+	VECTOR VEC_DATA_STORAGE, srr
+	VECTOR VEC_DATA_SEGMENT, srr
+	VECTOR VEC_INSN_STORAGE, srr
+	VECTOR VEC_INSN_SEGMENT, srr
+	VECTOR VEC_EXTERNAL, hsrr
+	VECTOR VEC_ALIGNMENT, srr
+	VECTOR VEC_PROGRAM, srr
+	VECTOR VEC_FP_UNAVAILABLE, srr
+	VECTOR VEC_DECREMENTER, srr
+	VECTOR VEC_HV_DECREMENTER, hsrr
+	VECTOR VEC_DOORBELL, srr
+	VECTOR VEC_RESERVED_B00, srr
+	VECTOR VEC_SYSTEM_CALL, srr
+	VECTOR VEC_TRACE, srr
+	VECTOR VEC_HV_DATA_STORAGE, hsrr
+	VECTOR VEC_HV_INSN_STORAGE, hsrr
+	VECTOR VEC_HV_EMU_ASSIST, hsrr
+	VECTOR VEC_HV_MAINTENANCE, hsrr
+	VECTOR VEC_HV_DOORBELL, hsrr
+	VECTOR VEC_HV_VIRTUALIZATION, hsrr
+	VECTOR VEC_PERF_MONITOR, srr
+	VECTOR VEC_VMX_UNAVAILABLE, srr
+	VECTOR VEC_VSX_UNAVAILABLE, srr
+	VECTOR VEC_FAC_UNAVAILABLE, srr
+	VECTOR VEC_HV_FAC_UNAVAILABLE, hsrr
+	VECTOR VEC_DENORMALISATION, hsrr
+	VECTOR VEC_RESERVED_1600, srr
+	VECTOR VEC_RESERVED_1700, srr
 
 	. = 0x2000

@@ -3,22 +3,26 @@
  * runs at its linked address with a stack.
  */
 #include <string.h>
-#include "hv/config.h"
-#include "hv/partition.h"
-#include "hv/sched.h"
+#include "drivers/opal/opal.h"
+#include "hcall/hcall.h"
+#include "hv/arch/ptab.h"
+#include "hv/config/config.h"
+#include "hv/config/platform.h"
 #include "hv/console.h"
 #include "hv/cpu.h"
+#include "hv/exits.h"
 #include "hv/hvtest.h"
-#include "hv/log.h"
-#include "hv/memory.h"
+#include "hv/lib/log.h"
+#include "hv/mm/memory.h"
+#include "hv/monitor.h"
 #include "hv/panic.h"
-#include "hv/platform.h"
+#include "hv/partition.h"
+#include "hv/sched.h"
 #include "hv/selftest.h"
 #include "hv/smp.h"
 #include "hv/timer.h"
 #include "hv/version.h"
 #include "arch/spr.h"
-#include "drivers/opal.h"
 
 extern char image_start[], _end[], boot_cpu_area[];
 
@@ -55,7 +59,20 @@ static struct hv_config config;
 static void start_thread_loop(void *arg)
 {
 	(void)arg;
-	vcpu_thread_loop();
+	ptab_cpu_init();
+	sched_thread_loop(0);
+}
+
+/* What the boot thread does between guest slices: the console and the
+ * monitor, partition restarts, and power-off once every partition stopped. */
+static void boot_thread_service(void)
+{
+	monitor_poll();
+	partitions_do_reboots();
+	if (npartitions && partitions_running() == 0 && config.power_off_when_all_stopped && !partitions_rebooting()) {
+		hvprint("all partitions have stopped");
+		machine_power_off();
+	}
 }
 
 /* Creates the bundle's partitions and turns every thread into a vCPU runner. */
@@ -71,8 +88,10 @@ static void run_bundle(const void *bundle, uint64_t size)
 	if (config.loglevel >= 0)
 		log_set_level((enum log_level)config.loglevel);
 	hvprint("bundle: %u partition(s)", config.npartitions);
+	hcall_init();
+	exits_init();
 	for (unsigned int i = 0; i < config.npartitions; i++)
-		if (partition_create(&config.part[i], &config))
+		if (partition_create(&config.part[i]))
 			machine_power_off();
 	if (sched_assign(&config))
 		machine_power_off();
@@ -82,7 +101,9 @@ static void run_bundle(const void *bundle, uint64_t size)
 			sync();
 			cpus[i]->call_fn = start_thread_loop;
 		}
-	vcpu_thread_loop();
+	ptab_cpu_init();
+	monitor_init();
+	sched_thread_loop(boot_thread_service);
 }
 
 void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load_base)
@@ -116,7 +137,8 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 		log_set_level((enum log_level)lvl);
 	else if (strstr(platform.bootargs, "loglevel="))
 		log_warn("boot: unknown loglevel in \"%s\" (use error, warn, info or debug)", platform.bootargs);
-	timer_init(platform.tb_freq);
+	timebase_init(platform.tb_freq);
+	cpu_init_thread();
 	timer_cpu_setup();
 	print_platform(&platform);
 

@@ -1,75 +1,69 @@
 #include "hcall/hcall.h"
-#include "hcall/papr.h"
+#include "hv/exits.h"
+#include "hv/papr/rtas.h"
+#include "hv/panic.h"
 #include "hv/partition.h"
+#include "arch/spr.h"
+#include "arch/vectors.h"
 
-#define TABLE_LIMIT 0x500    /* standard PAPR numbers are below; H_RTAS is apart */
+_Static_assert(sizeof(struct hcall_def) % 8 == 0, "registry entries must pack");
+REGISTRY_DECLARE(hcall_defs, struct hcall_def);
 
-static const struct hcall_def table[TABLE_LIMIT / 4] = {
-	[H_REMOVE / 4]        = { h_remove, 0 },
-	[H_ENTER / 4]         = { h_enter, 0 },
-	[H_READ / 4]          = { h_read, 0 },
-	[H_CLEAR_MOD / 4]     = { h_clear_mod, 0 },
-	[H_CLEAR_REF / 4]     = { h_clear_ref, 0 },
-	[H_PROTECT / 4]       = { h_protect, 0 },
-	[H_SET_SPRG0 / 4]     = { h_set_sprg0, 0 },
-	[H_SET_DABR / 4]      = { h_set_dabr, 0 },
-	[H_PAGE_INIT / 4]     = { h_page_init, 0 },
-	[H_GET_TERM_CHAR / 4] = { h_get_term_char, 0 },
-	[H_PUT_TERM_CHAR / 4] = { h_put_term_char, 0 },
-	[H_REGISTER_VPA / 4]  = { h_register_vpa, 0 },
-	[H_CEDE / 4]          = { h_cede, 1 },
-	[H_CONFER / 4]        = { h_confer, 1 },
-	[H_PROD / 4]          = { h_prod, 0 },
-	[H_BULK_REMOVE / 4]   = { h_bulk_remove, 0 },
-	[H_SET_XDABR / 4]     = { h_set_xdabr, 0 },
-	[H_GET_CPU_CHARACTERISTICS / 4] = { h_get_cpu_characteristics, 0 },
-	[H_RANDOM / 4]        = { h_random, 0 },
-	[H_SET_MODE / 4]      = { h_set_mode, 0 },
-	[H_REGISTER_PROC_TBL / 4] = { h_register_proc_tbl, 0 },
-	[H_EOI / 4]           = { h_eoi, 0 },
-	[H_CPPR / 4]          = { h_cppr, 0 },
-	[H_IPI / 4]           = { h_ipi, 0 },
-	[H_IPOLL / 4]         = { h_ipoll, 0 },
-	[H_XIRR / 4]          = { h_xirr, 0 },
-	[H_XIRR_X / 4]        = { h_xirr_x, 0 },
+struct hcall_entry {
+	hcall_fn fn;
+	uint8_t slow;
 };
 
-static const struct hcall_def rtas_def = { h_rtas, 1 };
+static struct hcall_entry table[HCALL_SLOTS];
 
-static inline const struct hcall_def *lookup(uint64_t nr)
+void hcall_init(void)
 {
-	if (nr < TABLE_LIMIT && !(nr & 3))
-		return table[nr / 4].fn ? &table[nr / 4] : 0;
-	return nr == KVMPPC_H_RTAS ? &rtas_def : 0;
+	REGISTRY_FOREACH(hcall_defs, struct hcall_def, d) {
+		long slot = hcall_slot(d->nr);
+		if (slot < 0 || table[slot].fn)
+			panic("hcall: %s (0x%llx) has no slot or is defined twice", d->name, (unsigned long long)d->nr);
+		table[slot].fn = d->fn;
+		table[slot].slow = (uint8_t)d->slow;
+	}
+	const char *dup = rtas_registry_duplicate();
+	if (dup)
+		panic("rtas: the token or name of %s is defined twice", dup);
 }
 
 /* The hot path: no locks, no logging, guest SPRs live. */
 long hcall_fast(struct vcpu *v)
 {
-	uint64_t nr = v->gpr[3];
-	const struct hcall_def *d = lookup(nr);
-	if (!d) {
+	long slot = hcall_slot(v->gpr[3]);
+	if (slot < 0 || !table[slot].fn) {
 		v->gpr[3] = (uint64_t)H_FUNCTION;
 		return 0;
 	}
-	if (d->slow)
+	if (table[slot].slow)
 		return 1;
 	v->hcalls++;
-	v->part->hcalls_by_nr[nr / 4]++;
-	v->gpr[3] = (uint64_t)d->fn(v);
-	return v->hcall_done;       /* done, but an interrupt is now due: full exit */
+	v->part->hcalls_by_slot[slot]++;
+	v->gpr[3] = (uint64_t)table[slot].fn(v);
+	return v->hcall_done; /* done, but an interrupt is now due: full exit */
 }
 
-void hcall_slow(struct vcpu *v)
+/* The full exit of an sc: an hcall hcall_fast handed over, or one it ran
+ * that asked for the exit (nothing left to do but deliver). sc 1 reaches
+ * us from any guest privilege; from guest userspace it is the guest's
+ * business: a system call interrupt, as KVM does. */
+static void system_call_exit(struct vcpu *v)
 {
+	if (v->msr & MSR_PR) {
+		vcpu_reflect(v, VEC_SYSTEM_CALL, 0);
+		return;
+	}
 	if (v->hcall_done) {
 		v->hcall_done = false;
 		return;
 	}
-	uint64_t nr = v->gpr[3];
-	const struct hcall_def *d = lookup(nr);
+	long slot = hcall_slot(v->gpr[3]);
 	v->hcalls++;
-	if (nr < TABLE_LIMIT)
-		v->part->hcalls_by_nr[nr / 4]++;
-	v->gpr[3] = d ? (uint64_t)d->fn(v) : (uint64_t)H_FUNCTION;
+	if (slot >= 0)
+		v->part->hcalls_by_slot[slot]++;
+	v->gpr[3] = slot >= 0 && table[slot].fn ? (uint64_t)table[slot].fn(v) : (uint64_t)H_FUNCTION;
 }
+EXIT_HANDLER(hcall, VEC_SYSTEM_CALL, system_call_exit);

@@ -1,9 +1,8 @@
 /* The page-frame-table hcalls: argument marshalling and the partition's HPT lock. */
 #include "hcall/hcall.h"
-#include "hcall/papr.h"
 #include "hv/partition.h"
 
-long h_enter(struct vcpu *v)
+static long h_enter(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t slot = 0;
@@ -14,8 +13,9 @@ long h_enter(struct vcpu *v)
 		v->gpr[4] = slot;
 	return rc;
 }
+HCALL(H_ENTER, h_enter, 0);
 
-long h_remove(struct vcpu *v)
+static long h_remove(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t pteh = 0, ptel = 0;
@@ -28,8 +28,9 @@ long h_remove(struct vcpu *v)
 	}
 	return rc;
 }
+HCALL(H_REMOVE, h_remove, 0);
 
-long h_protect(struct vcpu *v)
+static long h_protect(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	spin_lock(&p->hpt_lock);
@@ -37,8 +38,9 @@ long h_protect(struct vcpu *v)
 	spin_unlock(&p->hpt_lock);
 	return rc;
 }
+HCALL(H_PROTECT, h_protect, 0);
 
-long h_read(struct vcpu *v)
+static long h_read(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t out[8];
@@ -52,8 +54,9 @@ long h_read(struct vcpu *v)
 	}
 	return rc;
 }
+HCALL(H_READ, h_read, 0);
 
-long h_bulk_remove(struct vcpu *v)
+static long h_bulk_remove(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	spin_lock(&p->hpt_lock);
@@ -61,8 +64,9 @@ long h_bulk_remove(struct vcpu *v)
 	spin_unlock(&p->hpt_lock);
 	return rc;
 }
+HCALL(H_BULK_REMOVE, h_bulk_remove, 0);
 
-long h_clear_ref(struct vcpu *v)
+static long h_clear_ref(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t ptel = 0;
@@ -73,8 +77,9 @@ long h_clear_ref(struct vcpu *v)
 		v->gpr[4] = ptel;
 	return rc;
 }
+HCALL(H_CLEAR_REF, h_clear_ref, 0);
 
-long h_clear_mod(struct vcpu *v)
+static long h_clear_mod(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t ptel = 0;
@@ -85,3 +90,4 @@ long h_clear_mod(struct vcpu *v)
 		v->gpr[4] = ptel;
 	return rc;
 }
+HCALL(H_CLEAR_MOD, h_clear_mod, 0);

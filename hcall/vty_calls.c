@@ -1,20 +1,12 @@
-/* The vty: H_PUT_TERM_CHAR / H_GET_TERM_CHAR, one console per partition. */
+/* The console: H_PUT_TERM_CHAR / H_GET_TERM_CHAR on the partition's vty,
+ * and RTAS display-character. */
 #include "hcall/hcall.h"
-#include "hcall/papr.h"
-#include "hv/console.h"
+#include "hv/papr/rtas.h"
 #include "hv/partition.h"
 
-static void flush_line(struct partition *p)
-{
-	p->vty.line[p->vty.len] = '\0';
-	partition_log(p, "%s", p->vty.line);
-	p->vty.len = 0;
-}
-
 /* Up to 16 bytes packed big-endian in r6, r7 (first byte in the top bits). */
-long h_put_term_char(struct vcpu *v)
+static long h_put_term_char(struct vcpu *v)
 {
-	struct partition *p = v->part;
 	uint64_t len = v->gpr[5];
 	if (v->gpr[4] != VTY_UNIT_ADDRESS)
 		return H_PARAMETER;
@@ -23,46 +15,19 @@ long h_put_term_char(struct vcpu *v)
 	char buf[16];
 	for (uint64_t i = 0; i < len; i++)
 		buf[i] = (char)(v->gpr[6 + i / 8] >> (56 - 8 * (i % 8)));
-	vty_output(p, buf, (unsigned int)len);
+	vty_write(&v->part->vty, buf, (unsigned int)len);
 	return H_SUCCESS;
 }
-
-/* Whole lines, each prefixed with the partition's name. A prompt without a
- * newline (a shell waiting for input) is shown when the input arrives. */
-void vty_output(struct partition *p, const char *buf, unsigned int len)
-{
-	spin_lock(&p->vty.lock);
-	for (unsigned int i = 0; i < len; i++) {
-		char ch = buf[i];
-		if (ch == '\r')
-			continue;
-		if (ch == '\n' || p->vty.len == sizeof(p->vty.line) - 1) {
-			flush_line(p);
-			if (ch == '\n')
-				continue;
-		}
-		p->vty.line[p->vty.len++] = ch;
-	}
-	spin_unlock(&p->vty.lock);
-}
-
-void vty_flush_prompt(struct partition *p)
-{
-	spin_lock(&p->vty.lock);
-	if (p->vty.len)
-		flush_line(p);
-	spin_unlock(&p->vty.lock);
-}
+HCALL(H_PUT_TERM_CHAR, h_put_term_char, 0);
 
 /* Input typed on the hypervisor console while this partition has focus
- * (hv/monitor.c puts it in the partition's ring). */
-long h_get_term_char(struct vcpu *v)
+ * (hv/monitor.c puts it in the vty's ring). */
+static long h_get_term_char(struct vcpu *v)
 {
-	struct partition *p = v->part;
 	if (v->gpr[4] != VTY_UNIT_ADDRESS)
 		return H_PARAMETER;
 	char buf[16];
-	uint64_t regs[2] = { 0, 0 }, n = vty_read(p, buf, sizeof(buf));
+	uint64_t regs[2] = { 0, 0 }, n = vty_read(&v->part->vty, buf, sizeof(buf));
 	for (uint64_t i = 0; i < n; i++)
 		regs[i / 8] |= (uint64_t)(uint8_t)buf[i] << (56 - 8 * (i % 8));
 	v->gpr[4] = n;
@@ -70,3 +35,12 @@ long h_get_term_char(struct vcpu *v)
 	v->gpr[6] = regs[1];
 	return H_SUCCESS;
 }
+HCALL(H_GET_TERM_CHAR, h_get_term_char, 0);
+
+static int32_t rtas_display_character(struct vcpu *v, struct rtas_args *a)
+{
+	char c = (char)rtas_arg(a, 0);
+	vty_write(&v->part->vty, &c, 1);
+	return RTAS_OK;
+}
+RTAS_SERVICE(display_character, "display-character", 0x2001, 1, 0, rtas_display_character);

@@ -4,10 +4,8 @@
  * fast path so the run loop delivers it before the guest resumes.
  */
 #include "hcall/hcall.h"
-#include "hcall/papr.h"
 #include "hv/partition.h"
-#include "hv/sched.h"
-#include "hv/timer.h"
+#include "drivers/timebase.h"
 
 static long after(struct vcpu *v, unsigned int server, long rc)
 {
@@ -17,11 +15,11 @@ static long after(struct vcpu *v, unsigned int server, long rc)
 	if (server == v->id)
 		v->hcall_done = true;       /* ask for a full exit: deliver now */
 	else
-		sched_kick(&p->vcpus[server]);
+		vcpu_kick(&p->vcpus[server]);
 	return rc;
 }
 
-long h_xirr(struct vcpu *v)
+static long h_xirr(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	spin_lock(&p->xics_lock);
@@ -29,15 +27,17 @@ long h_xirr(struct vcpu *v)
 	spin_unlock(&p->xics_lock);
 	return rc;
 }
+HCALL(H_XIRR, h_xirr, 0);
 
-long h_xirr_x(struct vcpu *v)
+static long h_xirr_x(struct vcpu *v)
 {
 	long rc = h_xirr(v);
 	v->gpr[5] = tb_now();
 	return rc;
 }
+HCALL(H_XIRR_X, h_xirr_x, 0);
 
-long h_ipoll(struct vcpu *v)
+static long h_ipoll(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	if (v->gpr[4] >= p->nvcpus)
@@ -47,8 +47,9 @@ long h_ipoll(struct vcpu *v)
 	spin_unlock(&p->xics_lock);
 	return rc;
 }
+HCALL(H_IPOLL, h_ipoll, 0);
 
-long h_cppr(struct vcpu *v)
+static long h_cppr(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	spin_lock(&p->xics_lock);
@@ -56,8 +57,9 @@ long h_cppr(struct vcpu *v)
 	spin_unlock(&p->xics_lock);
 	return after(v, v->id, rc);
 }
+HCALL(H_CPPR, h_cppr, 0);
 
-long h_eoi(struct vcpu *v)
+static long h_eoi(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	spin_lock(&p->xics_lock);
@@ -65,8 +67,9 @@ long h_eoi(struct vcpu *v)
 	spin_unlock(&p->xics_lock);
 	return after(v, v->id, rc);
 }
+HCALL(H_EOI, h_eoi, 0);
 
-long h_ipi(struct vcpu *v)
+static long h_ipi(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t server = v->gpr[4];
@@ -77,3 +80,4 @@ long h_ipi(struct vcpu *v)
 	spin_unlock(&p->xics_lock);
 	return after(v, (unsigned int)server, rc);
 }
+HCALL(H_IPI, h_ipi, 0);

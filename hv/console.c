@@ -1,9 +1,9 @@
 #include <stdint.h>
 #include "hv/console.h"
 #include "hv/cpu.h"
-#include "hv/log.h"
-#include "hv/spinlock.h"
-#include "drivers/opal.h"
+#include "hv/lib/log.h"
+#include "hv/lib/spinlock.h"
+#include "drivers/opal/opal.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 static volatile int64_t console_owner = -1;   /* CPU index holding the lock */

@@ -1,7 +1,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "hv/cpu.h"
-#include "hv/memory.h"
+#include "hv/mm/memory.h"
 #include "hv/panic.h"
 #include "arch/spr.h"
 
@@ -46,17 +46,17 @@ struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot)
 	return c;
 }
 
-struct cpu *cpu_by_server(uint32_t server)
+void cpu_init_thread(void)
 {
-	for (unsigned int i = 0; i < ncpus; i++)
-		if (cpus[i] && cpus[i]->server == server)
-			return cpus[i];
-	return NULL;
+	/* PMC5 counts completed instructions in every mode, for the benchmarks
+	 * (the hypervisor does not otherwise use or switch the PMU yet). */
+	mtspr(SPR_MMCR0, 0);
+	mtspr(SPR_HFSCR, HFSCR_GUEST);
+	isync();
 }
 
-/* Make c the per-CPU area of the executing thread. */
-void cpu_install(struct cpu *c)
+void cpu_kick(const struct cpu *c)
 {
-	mtspr(SPR_HSPRG0, (uint64_t)c);
-	__asm__ volatile("mr 13,%0" : : "r"(c));
+	if (c != this_cpu())
+		doorbell_send_hv(c->server);
 }

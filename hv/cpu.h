@@ -17,10 +17,12 @@
 #define CPU_STACK_SIZE    (64 * 1024)
 #define CPU_EXC_STACK_SIZE (32 * 1024)
 #define MAX_CPUS          64
+#define CPU_MAX_VCPUS     8    /* vCPUs pinned to one hardware thread */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 #include <stdbool.h>
+#include "arch/spr.h"
 
 enum cpu_state { CPU_OFFLINE, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
 
@@ -51,7 +53,7 @@ struct cpu {
 	uint64_t expect_trap_at;
 	volatile uint64_t traps_caught;
 	/* Scheduling: the vCPUs pinned to this thread. */
-	struct vcpu *run_queue[8];
+	struct vcpu *run_queue[CPU_MAX_VCPUS];
 	unsigned int nrun, next_run;
 	struct vcpu *last_loaded;           /* whose SPRs/SLB are in the registers */
 };
@@ -61,14 +63,16 @@ extern unsigned int ncpus;
 
 static inline struct cpu *this_cpu(void)
 {
-	struct cpu *c;
-	__asm__ volatile("mfspr %0,304" : "=r"(c));   /* HSPRG0 */
-	return c;
+	return (struct cpu *)mfspr(SPR_HSPRG0);
 }
 
 struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot);
-struct cpu *cpu_by_server(uint32_t server);
-void cpu_install(struct cpu *c);
+/* Per-thread register set-up that is not the timer's: the facilities
+ * guests may use (HFSCR), the PMU counting for the benchmarks. */
+void cpu_init_thread(void);
+/* Interrupts thread c (a hypervisor doorbell) unless it is this one, so
+ * that it leaves the guest and looks at its work. */
+void cpu_kick(const struct cpu *c);
 
 #endif
 #endif

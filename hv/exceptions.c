@@ -1,43 +1,44 @@
 /* C side of every interrupt taken in hypervisor mode. */
 #include "hv/exceptions.h"
-#include "hv/backtrace.h"
+#include "hv/lib/backtrace.h"
 #include "hv/cpu.h"
-#include "hv/log.h"
+#include "hv/lib/log.h"
 #include "hv/panic.h"
-#include "hv/symbols.h"
+#include "hv/lib/symbols.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
+#include "arch/vectors.h"
 
 const char *vector_name(uint64_t v)
 {
 	switch (v) {
-	case 0x100: return "system reset";
-	case 0x200: return "machine check";
-	case 0x300: return "data storage";
-	case 0x380: return "data segment";
-	case 0x400: return "instruction storage";
-	case 0x480: return "instruction segment";
-	case 0x500: return "external";
-	case 0x600: return "alignment";
-	case 0x700: return "program";
-	case 0x800: return "floating-point unavailable";
-	case 0x900: return "decrementer";
-	case 0x980: return "hypervisor decrementer";
-	case 0xa00: return "doorbell";
-	case 0xc00: return "system call";
-	case 0xd00: return "trace";
-	case 0xe00: return "hypervisor data storage";
-	case 0xe20: return "hypervisor instruction storage";
-	case 0xe40: return "hypervisor emulation assistance";
-	case 0xe60: return "hypervisor maintenance";
-	case 0xe80: return "hypervisor doorbell";
-	case 0xea0: return "hypervisor virtualization";
-	case 0xf00: return "performance monitor";
-	case 0xf20: return "vector unavailable";
-	case 0xf40: return "VSX unavailable";
-	case 0xf60: return "facility unavailable";
-	case 0xf80: return "hypervisor facility unavailable";
-	case 0x1500: return "denormalisation";
+	case VEC_SYSTEM_RESET: return "system reset";
+	case VEC_MACHINE_CHECK: return "machine check";
+	case VEC_DATA_STORAGE: return "data storage";
+	case VEC_DATA_SEGMENT: return "data segment";
+	case VEC_INSN_STORAGE: return "instruction storage";
+	case VEC_INSN_SEGMENT: return "instruction segment";
+	case VEC_EXTERNAL: return "external";
+	case VEC_ALIGNMENT: return "alignment";
+	case VEC_PROGRAM: return "program";
+	case VEC_FP_UNAVAILABLE: return "floating-point unavailable";
+	case VEC_DECREMENTER: return "decrementer";
+	case VEC_HV_DECREMENTER: return "hypervisor decrementer";
+	case VEC_DOORBELL: return "doorbell";
+	case VEC_SYSTEM_CALL: return "system call";
+	case VEC_TRACE: return "trace";
+	case VEC_HV_DATA_STORAGE: return "hypervisor data storage";
+	case VEC_HV_INSN_STORAGE: return "hypervisor instruction storage";
+	case VEC_HV_EMU_ASSIST: return "hypervisor emulation assistance";
+	case VEC_HV_MAINTENANCE: return "hypervisor maintenance";
+	case VEC_HV_DOORBELL: return "hypervisor doorbell";
+	case VEC_HV_VIRTUALIZATION: return "hypervisor virtualization";
+	case VEC_PERF_MONITOR: return "performance monitor";
+	case VEC_VMX_UNAVAILABLE: return "vector unavailable";
+	case VEC_VSX_UNAVAILABLE: return "VSX unavailable";
+	case VEC_FAC_UNAVAILABLE: return "facility unavailable";
+	case VEC_HV_FAC_UNAVAILABLE: return "hypervisor facility unavailable";
+	case VEC_DENORMALISATION: return "denormalisation";
 	}
 	return "reserved";
 }
@@ -101,14 +102,14 @@ void exception_handler(struct regs *r)
 {
 	struct cpu *c = this_cpu();
 	switch (r->vector) {
-	case 0x980:
+	case VEC_HV_DECREMENTER:
 		hdec_interrupt();
 		return;
-	case 0x900:
+	case VEC_DECREMENTER:
 		/* The hypervisor does not use DEC; it only fires if left to run down. */
-		mtspr(SPR_DEC, 0x7fffffff);
+		mtspr(SPR_DEC, DEC_PARKED);
 		return;
-	case 0x700:
+	case VEC_PROGRAM:
 		if ((r->msr & SRR1_PROGTRAP) && c->expect_trap_at && r->nip == c->expect_trap_at) {
 			c->expect_trap_at = 0;
 			c->traps_caught++;

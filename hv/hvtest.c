@@ -2,8 +2,9 @@
 #include <libfdt.h>
 #include "hv/hvtest.h"
 #include "hv/console.h"
-#include "hv/log.h"
-#include "hv/timer.h"
+#include "hv/lib/log.h"
+#include "drivers/timebase.h"
+#include "arch/insn.h"
 
 static char fdt_copy[128 * 1024] __attribute__((aligned(8)));
 
@@ -56,7 +57,7 @@ void *hvtest_mangle_fdt(void *fdt, const char *bootargs)
 
 static void __attribute__((noinline)) fault_test_trigger(void)
 {
-	__asm__ volatile("tw 31,0,0" ::: "memory");
+	trap();
 }
 
 static void __attribute__((noinline)) fault_test(void)

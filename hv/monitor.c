@@ -2,9 +2,8 @@
 #include "hv/monitor.h"
 #include "hv/console.h"
 #include "hv/exceptions.h"
-#include "hv/log.h"
+#include "hv/lib/log.h"
 #include "hv/partition.h"
-#include "hv/timer.h"
 
 static unsigned int focus;          /* partition index */
 static int in_monitor;
@@ -48,14 +47,15 @@ static void cmd_list(void)
 static void cmd_stats(struct partition *p)
 {
 	hvprint("monitor: %s: exits by reason:", p->name);
-	for (unsigned int v = 0; v < 0x20; v++)
+	for (unsigned int v = 0; v < VEC_SLOTS; v++)
 		if (p->exits_by_vector[v])
-			hvprint("monitor:   0x%03x %-32s %llu", v * 0x80, vector_name(v * 0x80),
+			hvprint("monitor:   0x%03x %-32s %llu", v << 5, vector_name(v << 5),
 				(unsigned long long)p->exits_by_vector[v]);
 	hvprint("monitor: %s: hcalls by number:", p->name);
-	for (unsigned int n = 0; n < sizeof(p->hcalls_by_nr) / sizeof(p->hcalls_by_nr[0]); n++)
-		if (p->hcalls_by_nr[n])
-			hvprint("monitor:   0x%03x %llu", n * 4, (unsigned long long)p->hcalls_by_nr[n]);
+	for (unsigned int n = 0; n < HCALL_SLOTS; n++)
+		if (p->hcalls_by_slot[n])
+			hvprint("monitor:   0x%03x %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
+				(unsigned long long)p->hcalls_by_slot[n]);
 	for (unsigned int k = 0; k < p->nvcpus; k++)
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices",
 			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
@@ -103,23 +103,8 @@ void monitor_command(const char *cmd)
 	}
 }
 
-/* Reboots wait until every vCPU of the partition has left the guest. */
-static void do_reboots(void)
-{
-	for (unsigned int i = 0; i < npartitions; i++) {
-		struct partition *p = &partitions[i];
-		if (p->reboot_requested && p->state == PART_STOPPED && !partition_busy(p)) {
-			if (partition_boot(p))
-				log_error("%s: restart failed; it stays stopped", p->name);
-			else
-				partition_log(p, "restarted (boot %llu)", (unsigned long long)p->boots);
-		}
-	}
-}
-
 void monitor_poll(void)
 {
-	do_reboots();
 	char buf[32];
 	unsigned int n = 0;
 	int c;
@@ -150,7 +135,7 @@ void monitor_poll(void)
 		}
 	}
 	if (n && focus < npartitions) {
-		vty_flush_prompt(&partitions[focus]);
-		vty_input(&partitions[focus], buf, n);
+		vty_flush(&partitions[focus].vty);
+		vty_input(&partitions[focus].vty, buf, n);
 	}
 }

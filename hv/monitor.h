@@ -10,7 +10,7 @@
 #define MONITOR_ESCAPE 0x1d     /* Ctrl-] */
 
 void monitor_init(void);
-/* Reads the console and acts on it; also carries out partition reboots. */
+/* Reads the console and acts on it. */
 void monitor_poll(void);
 /* One monitor command line (without the newline); portable logic, testable. */
 void monitor_command(const char *line);

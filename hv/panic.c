@@ -1,10 +1,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "hv/panic.h"
-#include "hv/log.h"
-#include "hv/cpu.h"
+#include "hv/lib/log.h"
 #include "arch/spr.h"
-#include "drivers/opal.h"
+#include "drivers/opal/opal.h"
 
 static uint32_t stopping;
 

@@ -1,7 +1,8 @@
 /*
- * Logical partitions: a guest's memory, its hashed page table (in
- * hypervisor memory, never mapped into any guest), its partition-table
- * entry and its vCPUs.
+ * Partitions: a guest's memory, its hashed page table (in hypervisor
+ * memory, never mapped into any guest), its partition-table entry, its
+ * vCPUs and its pseries platform state (interrupt controller, console,
+ * NVRAM).
  */
 #ifndef HV_PARTITION_H
 #define HV_PARTITION_H
@@ -9,27 +10,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "hv/config.h"
-#include "hv/hpt.h"
-#include "hv/spinlock.h"
+#include "arch/vectors.h"
+#include "hv/config/config.h"
+#include "hv/lib/spinlock.h"
+#include "hv/mm/hpt.h"
+#include "hv/papr/vty.h"
+#include "hv/papr/xics.h"
 #include "hv/vcpu.h"
-#include "hv/xics.h"
+#include "papr.h"
 
 #define MAX_PARTITIONS CONFIG_MAX_PARTITIONS
-#define VTY_UNIT_ADDRESS 0x30000000u      /* the vty's reg, as on QEMU pseries */
-#define VRMA_PAGE_SHIFT 24                /* guest real mode through 16 MiB pages */
-#define GUEST_FDT_MAX (64 * 1024)
+#define VTY_UNIT_ADDRESS 0x30000000u /* the vty's reg, as on QEMU pseries */
+#define VRMA_PAGE_SHIFT 24           /* guest real mode through 16 MiB pages */
 #define PARTITION_NVRAM_SIZE (64 * 1024)
 
 enum partition_state { PART_EMPTY, PART_RUNNING, PART_STOPPED };
-
-struct vty {
-	struct spinlock lock;
-	char line[160];
-	unsigned int len;
-	char in[64];
-	unsigned int in_head, in_tail;
-};
 
 struct partition {
 	char name[16];
@@ -38,58 +33,52 @@ struct partition {
 	volatile enum partition_state state;
 	char stop_reason[128];
 
-	uint64_t mem_base;          /* host real address of guest real 0 */
+	uint64_t mem_base; /* host real address of guest real 0 */
 	uint64_t mem_size;
-	struct spinlock hpt_lock;   /* every HPT hcall holds it */
+	struct spinlock hpt_lock; /* every HPT hcall holds it */
 	struct hpt hpt;
-	uint64_t hpt_mem;           /* the table's memory, kept across reboots */
+	uint64_t hpt_mem; /* the table's memory, kept across reboots */
 	unsigned int hpt_shift;
 	uint8_t *hpt_owned;
-	uint64_t lpcr;              /* LPCR while its vCPUs run */
+	uint64_t lpcr; /* LPCR while its vCPUs run */
 
 	struct vcpu *vcpus;
 	unsigned int nvcpus;
 	struct spinlock xics_lock;
-	struct xics xics;           /* its interrupt controller */
+	struct xics xics; /* its interrupt controller */
 	struct vty vty;
 
 	uint64_t entry, load_address, fdt_addr, initrd_addr, initrd_size;
 	bool little_endian;
 	uint64_t rtas_base;
-	int64_t rtc_offset;         /* seconds set-time-of-day moved its clock */
+	int64_t rtc_offset; /* seconds set-time-of-day moved its clock */
 
 	const struct partition_config *cfg;
-	uint8_t *nvram;             /* PARTITION_NVRAM_SIZE bytes, kept across reboots */
-	volatile bool reboot_requested;   /* the monitor restarts it once its vCPUs are out */
+	uint8_t *nvram;                 /* PARTITION_NVRAM_SIZE bytes, kept across reboots */
+	volatile bool reboot_requested; /* restarted once its vCPUs are out */
 	uint64_t boots;
 
-	uint64_t hcalls_by_nr[0x140];   /* index nr / 4, for the numbers below 0x500 */
-	uint64_t exits_by_vector[0x20]; /* index vector / 0x80 */
+	uint64_t hcalls_by_slot[HCALL_SLOTS]; /* index hcall_slot(number) */
+	uint64_t exits_by_vector[VEC_SLOTS];  /* index VEC_SLOT(vector) */
 };
 
 extern struct partition partitions[MAX_PARTITIONS];
 extern unsigned int npartitions;
 
-/* Sets the partition table up on this CPU (PTCR); called by every thread. */
-void ptab_cpu_init(void);
 /* Creates and loads partition cfg; on error logs one line and returns -1. */
-int partition_create(const struct partition_config *cfg, const struct hv_config *hv);
+int partition_create(const struct partition_config *cfg);
 /* Loads (or reloads) p's memory, HPT, images and vCPUs from its configuration. */
 int partition_boot(struct partition *p);
 /* Asks for p to be stopped and booted again (RTAS system-reboot, the monitor). */
 void partition_request_reboot(struct partition *p, const char *why);
+/* Restarts every partition whose reboot was asked for, once its vCPUs are out. */
+void partitions_do_reboots(void);
+/* Whether some partition waits for its restart. */
+bool partitions_rebooting(void);
 /* Whether any vCPU of p is still inside the guest. */
 bool partition_busy(const struct partition *p);
 /* Its vCPUs' exits, hcalls and delivered interrupts, summed. */
 void partition_totals(const struct partition *p, uint64_t *exits, uint64_t *hcalls, uint64_t *irqs);
-/* Adds typed input for p's console (from the hypervisor console). */
-void vty_input(struct partition *p, const char *buf, unsigned int len);
-/* Console output of p (H_PUT_TERM_CHAR, RTAS display-character). */
-void vty_output(struct partition *p, const char *buf, unsigned int len);
-/* Shows a pending partial line (a prompt) now. */
-void vty_flush_prompt(struct partition *p);
-/* Takes up to max bytes of p's console input. */
-unsigned int vty_read(struct partition *p, char *buf, unsigned int max);
 
 /* Stops every vCPU of p and says why, once; other partitions keep running. */
 void partition_stop(struct partition *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -101,6 +90,12 @@ static inline void *guest_ptr(const struct partition *p, uint64_t gpa, uint64_t 
 	if (gpa >= p->mem_size || len > p->mem_size - gpa)
 		return NULL;
 	return (void *)(uintptr_t)(p->mem_base + gpa);
+}
+
+/* vCPU id of p, or NULL when p has no such vCPU. */
+static inline struct vcpu *partition_vcpu(const struct partition *p, uint64_t id)
+{
+	return id < p->nvcpus ? &p->vcpus[id] : NULL;
 }
 
 /* Writes one line of console output, prefixed with the partition's name. */

@@ -7,19 +7,15 @@
 #define HV_SCHED_H
 
 #include <stdint.h>
-#include "hv/config.h"
-#include "hv/cpu.h"
+#include "hv/config/config.h"
 #include "hv/vcpu.h"
 
 /* Pins the vCPUs of every partition; logs and returns -1 on a bad `cpus`. */
 int sched_assign(const struct hv_config *cfg);
 /* Makes v runnable again if it waits in H_CEDE. */
 void sched_wake(struct vcpu *v);
-/* Makes v notice new work soon: wakes it from H_CEDE and, if it is in the
- * guest on another thread, interrupts that thread with a doorbell. */
-void sched_kick(struct vcpu *v);
-void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks);
-/* Whether the machine powers off when no partition is left running. */
-extern int sched_power_off_when_idle;
+/* The scheduler loop of a hardware thread: runs the vCPUs pinned to it,
+ * and calls service (if any) every 2 ms between them. Never returns. */
+void sched_thread_loop(void (*service)(void)) __attribute__((noreturn));
 
 #endif

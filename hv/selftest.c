@@ -6,13 +6,13 @@
 #include <string.h>
 #include "hv/selftest.h"
 #include "hv/cpu.h"
-#include "hv/log.h"
-#include "hv/memory.h"
+#include "hv/lib/log.h"
+#include "hv/mm/memory.h"
 #include "hv/smp.h"
-#include "hv/spinlock.h"
+#include "hv/lib/spinlock.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
-#include "drivers/opal.h"
+#include "drivers/opal/opal.h"
 
 static unsigned int passed, failed;
 
@@ -175,7 +175,7 @@ static void lock_fn(void *arg)
 	for (int i = 0; i < LOCK_ROUNDS; i++) {
 		spin_lock(&t->lock);
 		uint64_t v = t->counter;
-		__asm__ volatile("" ::: "memory");   /* keep the read-modify-write non-atomic */
+		__atomic_signal_fence(__ATOMIC_SEQ_CST); /* keep the read-modify-write non-atomic */
 		t->counter = v + 1;
 		spin_unlock(&t->lock);
 	}
@@ -204,15 +204,8 @@ static void trap_on_this_cpu(void *arg)
 {
 	volatile uint32_t *caught = arg;
 	struct cpu *c = this_cpu();
-	uint64_t before = c->traps_caught, trap_addr;
-	__asm__ volatile(
-		"bl 1f\n"
-		"1: mflr %0\n"
-		"addi %0,%0,16\n"        /* address of the tw below */
-		"std %0,0(%1)\n"
-		"sync\n"
-		"tw 31,0,0\n"
-		: "=&b"(trap_addr) : "b"(&c->expect_trap_at) : "lr", "memory");
+	uint64_t before = c->traps_caught;
+	trap_at_recorded_address(&c->expect_trap_at);
 	if (c->traps_caught == before + 1 && c->expect_trap_at == 0)
 		__atomic_add_fetch(caught, 1, __ATOMIC_SEQ_CST);
 }

@@ -1,8 +1,8 @@
 #include "hv/smp.h"
-#include "hv/log.h"
+#include "hv/lib/log.h"
 #include "hv/timer.h"
 #include "arch/spr.h"
-#include "drivers/opal.h"
+#include "drivers/opal/opal.h"
 
 #define CPU_START_TIMEOUT_US 2000000
 
@@ -57,6 +57,7 @@ unsigned int smp_online(void)
 void secondary_main(uint64_t pir)
 {
 	struct cpu *c = this_cpu();
+	cpu_init_thread();
 	timer_cpu_setup();
 	if (pir != c->server)
 		log_warn("smp: CPU %u started as PIR 0x%llx, expected 0x%x", c->index, (unsigned long long)pir, c->server);
@@ -72,22 +73,4 @@ void secondary_main(uint64_t pir)
 		}
 		cpu_relax();
 	}
-}
-
-int smp_call(struct cpu *c, cpu_call_fn fn, void *arg, uint64_t timeout_us)
-{
-	if (c == this_cpu()) {
-		fn(arg);
-		return 0;
-	}
-	if (c->state != CPU_ONLINE || c->call_fn)
-		return -1;
-	c->call_arg = arg;
-	sync();
-	c->call_fn = fn;
-	uint64_t end = tb_now() + us_to_tb(timeout_us);
-	while (c->call_fn)
-		if ((int64_t)(tb_now() - end) > 0)
-			return -1;
-	return 0;
 }

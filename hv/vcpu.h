@@ -2,10 +2,10 @@
  * A virtual CPU: the guest register state the hypervisor keeps while the
  * guest is not running, and the bookkeeping to schedule it.
  *
- * boot/guest.S saves and restores the first block (GPRs, NIP/MSR, LR, CTR,
- * CR, XER) on every entry and exit. The other guest SPRs stay live in the
- * registers while the same vCPU keeps the thread, and are saved and
- * restored only when another vCPU takes it (vcpu_put/vcpu_load).
+ * hv/arch/world_switch.S saves and restores the first block (GPRs,
+ * NIP/MSR, LR, CTR, CR, XER) on every entry and exit. The other guest SPRs
+ * stay live in the registers while the same vCPU keeps the thread, and are
+ * saved and restored only when another vCPU takes it (hv/arch/vcpu_switch.h).
  */
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
@@ -22,6 +22,7 @@
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
+#include "arch/mmu.h"
 
 struct partition;
 struct cpu;
@@ -37,7 +38,7 @@ struct slb_entry {
 };
 
 struct vcpu {
-	/* Saved by boot/guest.S: keep in sync with the offsets above. */
+	/* Saved by hv/arch/world_switch.S: keep in sync with the offsets above. */
 	uint64_t gpr[32];
 	uint64_t nip, msr;
 	uint64_t lr, ctr, cr, xer;
@@ -46,7 +47,7 @@ struct vcpu {
 	/* Guest SPRs, valid while the vCPU is not loaded on a thread. */
 	uint64_t srr0, srr1, sprg[4], dar, dsisr, amr, pidr, dawr0, dawrx0, ciabr;
 	uint64_t dec_expires;           /* timebase value at which DEC reaches 0 */
-	struct slb_entry slb[32];
+	struct slb_entry slb[SLB_ENTRIES];
 	unsigned int slb_max;
 	/* Set on HSRR-type exits: what the hypervisor needs to look at. */
 	uint64_t hdar, hdsisr, heir, asdr;
@@ -72,16 +73,17 @@ _Static_assert(__builtin_offsetof(struct vcpu, nip) == VCPU_NIP, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu, xer) == VCPU_XER, "asm offset");
 _Static_assert(__builtin_offsetof(struct vcpu, exit_vector) == VCPU_EXIT, "asm offset");
 
-/* Enters the guest; returns the vector of the exit that needs the C run loop. */
+/* Enters the guest (hv/arch/world_switch.S); returns the vector of the exit
+ * that needs the C run loop. */
 uint64_t vcpu_enter(struct vcpu *v);
-/* The scheduler loop of a hardware thread: runs its vCPUs, never returns. */
-void vcpu_thread_loop(void) __attribute__((noreturn));
-/* Delivers an interrupt to the guest as the hardware would have (program, machine check). */
-void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
-void vcpu_load(struct vcpu *v);
-void vcpu_put(struct vcpu *v);
-/* Prints the register report of a vCPU (for a partition that is stopped on an error). */
-void vcpu_report(const struct vcpu *v, const char *why);
+/* Fresh state for a (re)booting partition: stopped, MSR = SF | ME (| LE),
+ * its decrementer far away. The hardware thread it is pinned to stays. */
+void vcpu_reset(struct vcpu *v, struct partition *p, unsigned int id, bool little_endian);
+/* Makes a stopped vCPU runnable at nip in real mode with r3 = r3val, as
+ * PAPR's start-cpu and the kernel entry do. */
+void vcpu_start(struct vcpu *v, uint64_t nip, uint64_t r3val, bool little_endian);
+/* Makes v notice new work soon: interrupts its thread if that is another. */
+void vcpu_kick(const struct vcpu *v);
 
 #endif
 #endif

@@ -5,8 +5,8 @@
  * (arch/powerpc/include/asm/hvcall.h) define them; the guest sees exactly
  * these. Flags use IBM bit numbering in PAPR: bit n is 1 << (63 - n).
  */
-#ifndef HCALL_PAPR_H
-#define HCALL_PAPR_H
+#ifndef PAPR_H
+#define PAPR_H
 
 /* ---- Return codes (r3) ---- */
 #define H_SUCCESS               0
@@ -145,6 +145,12 @@
 #define   H_BULK_REMOVE_AVPN    0x0200000000000000ull
 #define H_BULK_REMOVE_PTEX      0x00ffffffffffffffull
 #define H_BULK_REMOVE_MAX_BATCH 4
+
+/* ---- RTAS call statuses (the first return word) ---- */
+#define RTAS_OK                 0
+#define RTAS_HW_ERROR           (-1)
+#define RTAS_BUSY               (-2)
+#define RTAS_PARAM_ERROR        (-3)
 
 /* ---- hcall numbers (r3 on entry) ---- */
 #define H_REMOVE                0x04
@@ -317,6 +323,14 @@
 #define H_WATCHDOG              0x45c
 #define MAX_HCALL_OPCODE        H_WATCHDOG
 
+/* Standard hcall numbers are multiples of 4 below PAPR_HCALL_LIMIT; a
+ * per-hcall table has HCALL_SLOTS entries: one per standard number, and a
+ * last one for H_RTAS (KVMPPC_H_RTAS). hcall_slot() maps a number to its
+ * entry, or to -1 when it has none. */
+#define PAPR_HCALL_LIMIT        0x500
+#define HCALL_SLOT_RTAS         (PAPR_HCALL_LIMIT / 4)
+#define HCALL_SLOTS             (HCALL_SLOT_RTAS + 1)
+
 /* Platform-specific range 0xf000-0xfffc: QEMU/KVM's own hcalls. */
 #define KVMPPC_HCALL_BASE       0xf000
 #define KVMPPC_H_RTAS           0xf000  /* RTAS call through our RTAS blob */
@@ -328,5 +342,14 @@
 #define H_ENTER_NESTED          0xf804
 #define H_TLB_INVALIDATE        0xf808
 #define H_COPY_TOFROM_GUEST     0xf80c
+
+#ifndef __ASSEMBLER__
+static inline long hcall_slot(unsigned long nr)
+{
+	if (nr < PAPR_HCALL_LIMIT && !(nr & 3))
+		return (long)(nr / 4);
+	return nr == KVMPPC_H_RTAS ? HCALL_SLOT_RTAS : -1;
+}
+#endif
 
 #endif

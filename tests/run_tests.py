@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Runs every test suite and ends with the line "N passed, N failed".
 
-Suites: host unit tests (cmocka, ASan+UBSan), fuzzers (bounded time),
-QEMU integration tests (pytest + pexpect). Exit status 0 only when
-nothing failed.
+Suites: checks of the tree itself (layers, format), host unit tests
+(cmocka, ASan+UBSan), fuzzers (bounded time), QEMU integration tests
+(pytest + pexpect). Exit status 0 only when nothing failed.
 """
 import argparse
 import os
@@ -76,22 +76,19 @@ def run_fuzz(seconds, pattern):
     return passed, failed
 
 
-def run_integration(pattern):
-    version = os.path.join(os.environ.get("HV_CACHE", os.path.join(TOP, "cache")), "guests", "kernel.version")
-    if os.path.exists(version):
-        with open(version) as f:
-            print("integration: Linux guests run %s (pinned in %s)" % (f.read().strip(), version))
-    results = os.path.join(BUILD, "test-results", "integration.xml")
+def run_pytest(suite, pattern):
+    """The pytest suite in tests/<suite>; counts from its JUnit report."""
+    results = os.path.join(BUILD, "test-results", suite + ".xml")
     os.makedirs(os.path.dirname(results), exist_ok=True)
     if os.path.exists(results):
         os.remove(results)
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--junitxml", results,
-           os.path.join(TOP, "tests", "integration")]
+           os.path.join(TOP, "tests", suite)]
     if pattern:
         cmd += ["-k", pattern]
     p = subprocess.run(cmd, cwd=TOP)
     if not os.path.exists(results):
-        print("integration: pytest produced no results (status %d)" % p.returncode)
+        print("%s: pytest produced no results (status %d)" % (suite, p.returncode))
         return 0, 1
     suite = ET.parse(results).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
@@ -101,16 +98,25 @@ def run_integration(pattern):
     return total - failed - skipped, failed
 
 
+def run_integration(pattern):
+    version = os.path.join(os.environ.get("HV_CACHE", os.path.join(TOP, "cache")), "guests", "kernel.version")
+    if os.path.exists(version):
+        with open(version) as f:
+            print("integration: Linux guests run %s (pinned in %s)" % (f.read().strip(), version))
+    return run_pytest("integration", pattern)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fuzz 5 s per target")
     ap.add_argument("-k", dest="pattern", help="only tests whose name contains this")
-    ap.add_argument("--only", choices=["unit", "fuzz", "integration"])
+    ap.add_argument("--only", choices=["tree", "unit", "fuzz", "integration"])
     args = ap.parse_args()
     seconds = 5 if args.quick else int(os.environ.get("FUZZ_SECONDS", "30"))
 
     totals = [0, 0]
-    for suite, fn in [("unit", lambda: run_unit(args.pattern)),
+    for suite, fn in [("tree", lambda: run_pytest("tree", args.pattern)),
+                      ("unit", lambda: run_unit(args.pattern)),
                       ("fuzz", lambda: run_fuzz(seconds, args.pattern)),
                       ("integration", lambda: run_integration(args.pattern))]:
         if args.only and args.only != suite:

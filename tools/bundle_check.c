@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hv/config.h"
-#include "hv/elf_load.h"
+#include "hv/config/config.h"
+#include "hv/config/elf_load.h"
 
 #define MiB (1ull << 20)
 

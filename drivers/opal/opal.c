@@ -1,4 +1,5 @@
-#include "drivers/opal.h"
+#include "drivers/opal/opal.h"
+#include "arch/spr.h"
 
 struct opal_info opal;
 
@@ -13,15 +14,13 @@ int64_t opal_call_raw(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uin
 int64_t opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		  uint64_t a4, uint64_t a5, uint64_t a6)
 {
-	int64_t dec;
-	uint64_t t0, t1;
-	__asm__ volatile("mfdec %0; mftb %1" : "=r"(dec), "=r"(t0));
+	int64_t dec = (int64_t)(int32_t)mfspr(SPR_DEC);
+	uint64_t t0 = mftb();
 	int64_t rc = opal_call_raw(token, a0, a1, a2, a3, a4, a5, a6);
-	__asm__ volatile("mftb %0" : "=r"(t1));
-	int64_t left = (int64_t)(int32_t)dec - (int64_t)(t1 - t0);
+	int64_t left = dec - (int64_t)(mftb() - t0);
 	if (left < INT32_MIN)
 		left = -1;
-	__asm__ volatile("mtdec %0" : : "r"(left) : "memory");
+	mtspr(SPR_DEC, (uint64_t)left);
 	return rc;
 }
 
@@ -55,14 +54,6 @@ uint64_t opal_console_read(char *buf, uint64_t len)
 void opal_power_off(void)
 {
 	while (OPAL1(OPAL_CEC_POWER_DOWN, 0) == OPAL_BUSY)
-		OPAL0(OPAL_POLL_EVENTS);
-	for (;;)
-		OPAL0(OPAL_POLL_EVENTS);
-}
-
-void opal_reboot(void)
-{
-	while (OPAL0(OPAL_CEC_REBOOT) == OPAL_BUSY)
 		OPAL0(OPAL_POLL_EVENTS);
 	for (;;)
 		OPAL0(OPAL_POLL_EVENTS);

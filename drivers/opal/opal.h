@@ -1,6 +1,6 @@
 /* OPAL firmware calls (skiboot's runtime interface). */
-#ifndef DRIVERS_OPAL_H
-#define DRIVERS_OPAL_H
+#ifndef DRIVERS_OPAL_OPAL_H
+#define DRIVERS_OPAL_OPAL_H
 
 #include <stdint.h>
 
@@ -39,6 +39,5 @@ void opal_console_write(const char *buf, uint64_t len);
 /* Reads up to len bytes; returns the number read (0 when nothing waits). */
 uint64_t opal_console_read(char *buf, uint64_t len);
 void opal_power_off(void) __attribute__((noreturn));
-void opal_reboot(void) __attribute__((noreturn));
 
 #endif

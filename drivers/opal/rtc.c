@@ -1,5 +1,5 @@
-#include "hv/rtc.h"
-#include "drivers/opal.h"
+#include "drivers/opal/rtc.h"
+#include "drivers/opal/opal.h"
 
 static uint32_t bcd(uint64_t v) { return (uint32_t)((v >> 4) * 10 + (v & 0xf)); }
 

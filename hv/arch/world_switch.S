@@ -8,7 +8,8 @@
  * the guest SPRs and SLB.
  *
  * Every interrupt taken while a guest runs reaches boot/exceptions.S, which
- * branches here when the interrupted MSR had HV=0:
+ * branches here (guest_exit_srr or guest_exit_hsrr) when the interrupted
+ * MSR had HV=0:
  *  - an hcall (0xC00) from the guest's kernel takes the fast path: save r0-r13, LR, CR, CTR, XER
  *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
  *    CPU's stack with the guest's SPRs still live, and rfid back;
@@ -17,6 +18,7 @@
  */
 #include "arch/spr.h"
 #include "arch/asm.h"
+#include "arch/vectors.h"
 #include "hv/cpu.h"
 #include "hv/vcpu.h"
 
@@ -97,9 +99,7 @@ vcpu_exit_common:
  * in CPU_SCRATCH1, r12 in CPU_SCRATCH0, r13 in HSPRG1, CR in CPU_SCRATCH_CR
  * (CR0 itself has already been used to tell guest from hypervisor).
  */
-.macro GUEST_EXIT kind, s0, s1
-	.globl	guest_exit_\kind
-guest_exit_\kind:
+.macro GUEST_EXIT s0, s1
 	ld	%r11, CPU_VCPU(%r13)
 	SAVE_GUEST_VOLATILES
 	STD_RANGE 14, 31, 0, %r11
@@ -111,13 +111,17 @@ guest_exit_\kind:
 	b	vcpu_exit_common
 .endm
 
-	GUEST_EXIT hsrr, SPR_HSRR0, SPR_HSRR1
-	GUEST_EXIT srr_full, SPR_SRR0, SPR_SRR1
+	.globl	guest_exit_hsrr
+guest_exit_hsrr:
+	GUEST_EXIT SPR_HSRR0, SPR_HSRR1
+
+guest_exit_srr_full:
+	GUEST_EXIT SPR_SRR0, SPR_SRR1
 
 /* SRR-type exits: hcalls go the fast way, the rest the full way. */
 	.globl	guest_exit_srr
 guest_exit_srr:
-	cmpdi	%r12, 0xc00
+	cmpdi	%r12, VEC_SYSTEM_CALL
 	bne	guest_exit_srr_full
 	mfspr	%r11, SPR_SRR1
 	andi.	%r11, %r11, 0x4000	/* MSR[PR]: guest userspace is never served */
@@ -152,6 +156,6 @@ guest_exit_srr:
 	std	%r0, VCPU_NIP(%r11)
 	mfspr	%r0, SPR_SRR1
 	std	%r0, VCPU_MSR(%r11)
-	li	%r0, 0xc00
+	li	%r0, VEC_SYSTEM_CALL
 	std	%r0, VCPU_EXIT(%r11)
 	b	vcpu_exit_common

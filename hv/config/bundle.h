@@ -3,8 +3,8 @@
  * It is a flattened device tree (FIT-style): the configuration as nodes,
  * guest images as properties. See docs/bundle.md.
  */
-#ifndef HV_BUNDLE_H
-#define HV_BUNDLE_H
+#ifndef HV_CONFIG_BUNDLE_H
+#define HV_CONFIG_BUNDLE_H
 
 #include <stdint.h>
 #include <stddef.h>

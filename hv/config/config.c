@@ -2,9 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
-#include "hv/bundle.h"
-#include "hv/config.h"
-#include "hv/elf_load.h"
+#include "hv/config/bundle.h"
+#include "hv/config/config.h"
+#include "hv/config/elf_load.h"
+#include "hv/lib/error.h"
 
 #define KiB (1ull << 10)
 #define MiB (1ull << 20)
@@ -35,7 +36,7 @@ static int fail(struct ctx *c, const char *fmt, ...)
 		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	verrorf(c->err + n, c->errlen - (size_t)n, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -165,10 +166,11 @@ static int required(struct ctx *c, int rc, const char *name)
 
 unsigned int config_default_hpt_shift(uint64_t memory)
 {
-	unsigned int shift = 0;
-	while (shift < 63 && (1ull << shift) < memory)
-		shift++;
-	return shift >= HPT_SHIFT_MIN + 7 ? shift - 7 : HPT_SHIFT_MIN;
+	unsigned int log = memory <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(memory - 1);
+	unsigned int shift = log > 7 ? log - 7 : 0;
+	if (shift < HPT_SHIFT_MIN)
+		return HPT_SHIFT_MIN;
+	return shift > HPT_SHIFT_MAX ? HPT_SHIFT_MAX : shift;
 }
 
 static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *c)

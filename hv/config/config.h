@@ -6,8 +6,8 @@
  * Whether the `cpus` hardware threads exist is checked later, by the
  * hypervisor, against the machine it runs on.
  */
-#ifndef HV_CONFIG_H
-#define HV_CONFIG_H
+#ifndef HV_CONFIG_CONFIG_H
+#define HV_CONFIG_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -55,7 +55,7 @@ struct hv_config {
  */
 int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char *err, size_t errlen);
 
-/* The HPT size QEMU pseries picks: 1/128 of memory rounded up to a power of 2, at least 2^18. */
+/* The HPT size QEMU pseries picks: 1/128 of memory rounded up to a power of 2, 2^18..2^30. */
 unsigned int config_default_hpt_shift(uint64_t memory);
 
 #endif

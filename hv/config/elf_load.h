@@ -8,8 +8,8 @@
  * Portable: elf_plan only validates and describes the load (the image is
  * hostile input); the caller copies with its own access to guest memory.
  */
-#ifndef HV_ELF_LOAD_H
-#define HV_ELF_LOAD_H
+#ifndef HV_CONFIG_ELF_LOAD_H
+#define HV_CONFIG_ELF_LOAD_H
 
 #include <stdbool.h>
 #include <stddef.h>

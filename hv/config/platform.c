@@ -1,18 +1,9 @@
 #include <string.h>
 #include <stdio.h>
-#include <stdarg.h>
 #include <libfdt.h>
-#include "hv/platform.h"
-#include "hv/fdt_check.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "hv/config/platform.h"
+#include "hv/lib/error.h"
+#include "hv/lib/fdt_check.h"
 
 static uint64_t read_cells(const fdt32_t *p, int cells)
 {
@@ -62,13 +53,13 @@ static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *ou
 	int len;
 	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg)
-		return fail(err, errlen, "fdt: %s: missing property reg", path_of(fdt, node, path, sizeof(path)));
+		return errorf(err, errlen, "fdt: %s: missing property reg", path_of(fdt, node, path, sizeof(path)));
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
-		return fail(err, errlen, "fdt: %s: unsupported #address-cells %d / #size-cells %d",
+		return errorf(err, errlen, "fdt: %s: unsupported #address-cells %d / #size-cells %d",
 			    path_of(fdt, node, path, sizeof(path)), ac, sc);
 	int entry = (ac + sc) * 4;
 	if (len == 0 || len % entry)
-		return fail(err, errlen, "fdt: %s: property reg has length %d, not a multiple of %d",
+		return errorf(err, errlen, "fdt: %s: property reg has length %d, not a multiple of %d",
 			    path_of(fdt, node, path, sizeof(path)), len, entry);
 	for (int off = 0; off < len; off += entry) {
 		const fdt32_t *e = (const fdt32_t *)((const char *)reg + off);
@@ -76,11 +67,11 @@ static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *ou
 		if (size == 0)
 			continue;
 		if (base + size < base)
-			return fail(err, errlen, "fdt: %s: reg range 0x%llx+0x%llx wraps around",
+			return errorf(err, errlen, "fdt: %s: reg range 0x%llx+0x%llx wraps around",
 				    path_of(fdt, node, path, sizeof(path)),
 				    (unsigned long long)base, (unsigned long long)size);
 		if (*n == max)
-			return fail(err, errlen, "fdt: %s: more than %u ranges", path_of(fdt, node, path, sizeof(path)), max);
+			return errorf(err, errlen, "fdt: %s: more than %u ranges", path_of(fdt, node, path, sizeof(path)), max);
 		out[*n].start = base;
 		out[*n].end = base + size;
 		(*n)++;
@@ -100,11 +91,11 @@ static int parse_memory(const void *fdt, struct platform *p, char *err, size_t e
 			return -1;
 	}
 	if (p->nmem == 0)
-		return fail(err, errlen, "fdt: no memory node with a usable reg");
+		return errorf(err, errlen, "fdt: no memory node with a usable reg");
 	for (unsigned int i = 0; i < p->nmem; i++)
 		for (unsigned int j = i + 1; j < p->nmem; j++)
 			if (p->mem[i].start < p->mem[j].end && p->mem[j].start < p->mem[i].end)
-				return fail(err, errlen, "fdt: memory ranges overlap: [0x%llx, 0x%llx) and [0x%llx, 0x%llx)",
+				return errorf(err, errlen, "fdt: memory ranges overlap: [0x%llx, 0x%llx) and [0x%llx, 0x%llx)",
 					    (unsigned long long)p->mem[i].start, (unsigned long long)p->mem[i].end,
 					    (unsigned long long)p->mem[j].start, (unsigned long long)p->mem[j].end);
 	return 0;
@@ -113,7 +104,7 @@ static int parse_memory(const void *fdt, struct platform *p, char *err, size_t e
 static int add_rsv(struct platform *p, uint64_t start, uint64_t end, const char *name, char *err, size_t errlen)
 {
 	if (p->nrsv == PLAT_MAX_RSV)
-		return fail(err, errlen, "fdt: more than %d reserved ranges", PLAT_MAX_RSV);
+		return errorf(err, errlen, "fdt: more than %d reserved ranges", PLAT_MAX_RSV);
 	p->rsv[p->nrsv].r.start = start;
 	p->rsv[p->nrsv].r.end = end;
 	snprintf(p->rsv[p->nrsv].name, sizeof(p->rsv[0].name), "%s", name);
@@ -125,11 +116,11 @@ static int parse_reserved(const void *fdt, struct platform *p, char *err, size_t
 {
 	int n = fdt_num_mem_rsv(fdt);
 	if (n < 0)
-		return fail(err, errlen, "fdt: bad reserve map: %s", fdt_strerror(n));
+		return errorf(err, errlen, "fdt: bad reserve map: %s", fdt_strerror(n));
 	for (int i = 0; i < n; i++) {
 		uint64_t addr, size;
 		if (fdt_get_mem_rsv(fdt, i, &addr, &size) < 0 || addr + size < addr)
-			return fail(err, errlen, "fdt: reserve map entry %d is invalid", i);
+			return errorf(err, errlen, "fdt: reserve map entry %d is invalid", i);
 		if (size && add_rsv(p, addr, addr + size, "reserve map", err, errlen))
 			return -1;
 	}
@@ -156,7 +147,7 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 	char path[128];
 	int cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0)
-		return fail(err, errlen, "fdt: missing node /cpus");
+		return errorf(err, errlen, "fdt: missing node /cpus");
 	int node;
 	fdt_for_each_subnode(node, fdt, cpus) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
@@ -168,10 +159,10 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 		if (p->tb_freq == 0) {
 			int rc = get_num(fdt, node, "timebase-frequency", &p->tb_freq);
 			if (rc == -FDT_ERR_NOTFOUND)
-				return fail(err, errlen, "fdt: %s: missing property timebase-frequency",
+				return errorf(err, errlen, "fdt: %s: missing property timebase-frequency",
 					    path_of(fdt, node, path, sizeof(path)));
 			if (rc || p->tb_freq == 0)
-				return fail(err, errlen, "fdt: %s: property timebase-frequency is malformed or zero",
+				return errorf(err, errlen, "fdt: %s: property timebase-frequency is malformed or zero",
 					    path_of(fdt, node, path, sizeof(path)));
 		}
 		int len;
@@ -179,16 +170,16 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 		if (!servers)
 			servers = fdt_getprop(fdt, node, "reg", &len);
 		if (!servers)
-			return fail(err, errlen, "fdt: %s: missing property ibm,ppc-interrupt-server#s and reg",
+			return errorf(err, errlen, "fdt: %s: missing property ibm,ppc-interrupt-server#s and reg",
 				    path_of(fdt, node, path, sizeof(path)));
 		if (len <= 0 || len % 4)
-			return fail(err, errlen, "fdt: %s: property ibm,ppc-interrupt-server#s has length %d",
+			return errorf(err, errlen, "fdt: %s: property ibm,ppc-interrupt-server#s has length %d",
 				    path_of(fdt, node, path, sizeof(path)), len);
 		for (int i = 0; i < len / 4; i++) {
 			uint32_t s = fdt32_to_cpu(servers[i]);
 			for (unsigned int k = 0; k < p->ncpus; k++)
 				if (p->cpu_server[k] == s)
-					return fail(err, errlen, "fdt: %s: server number 0x%x listed twice",
+					return errorf(err, errlen, "fdt: %s: server number 0x%x listed twice",
 						    path_of(fdt, node, path, sizeof(path)), s);
 			if (p->ncpus == PLAT_MAX_CPUS) {
 				p->cpus_ignored++;
@@ -198,23 +189,23 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 		}
 	}
 	if (p->ncpus == 0)
-		return fail(err, errlen, "fdt: /cpus has no usable cpu node");
+		return errorf(err, errlen, "fdt: /cpus has no usable cpu node");
 	p->boot_cpu = fdt_boot_cpuid_phys(fdt);
 	for (unsigned int k = 0; k < p->ncpus; k++)
 		if (p->cpu_server[k] == p->boot_cpu)
 			return 0;
-	return fail(err, errlen, "fdt: boot CPU 0x%x is not among the CPUs in /cpus", p->boot_cpu);
+	return errorf(err, errlen, "fdt: boot CPU 0x%x is not among the CPUs in /cpus", p->boot_cpu);
 }
 
 static int parse_opal(const void *fdt, struct platform *p, char *err, size_t errlen)
 {
 	int node = fdt_path_offset(fdt, "/ibm,opal");
 	if (node < 0)
-		return fail(err, errlen, "fdt: missing node /ibm,opal (not started by OPAL firmware?)");
+		return errorf(err, errlen, "fdt: missing node /ibm,opal (not started by OPAL firmware?)");
 	if (get_num(fdt, node, "opal-base-address", &p->opal_base))
-		return fail(err, errlen, "fdt: /ibm,opal: property opal-base-address is missing or malformed");
+		return errorf(err, errlen, "fdt: /ibm,opal: property opal-base-address is missing or malformed");
 	if (get_num(fdt, node, "opal-entry-address", &p->opal_entry))
-		return fail(err, errlen, "fdt: /ibm,opal: property opal-entry-address is missing or malformed");
+		return errorf(err, errlen, "fdt: /ibm,opal: property opal-entry-address is missing or malformed");
 	return 0;
 }
 
@@ -227,7 +218,7 @@ static int parse_chosen(const void *fdt, struct platform *p, char *err, size_t e
 	const char *args = fdt_getprop(fdt, node, "bootargs", &len);
 	if (args && len > 0) {
 		if (args[len - 1] != '\0')
-			return fail(err, errlen, "fdt: /chosen: property bootargs is not a string");
+			return errorf(err, errlen, "fdt: /chosen: property bootargs is not a string");
 		snprintf(p->bootargs, sizeof(p->bootargs), "%s", args);
 	}
 	int rs = get_num(fdt, node, "linux,initrd-start", &p->initrd_start);
@@ -235,9 +226,9 @@ static int parse_chosen(const void *fdt, struct platform *p, char *err, size_t e
 	if (rs == -FDT_ERR_NOTFOUND && re == -FDT_ERR_NOTFOUND)
 		return 0;
 	if (rs || re)
-		return fail(err, errlen, "fdt: /chosen: linux,initrd-start/end are malformed or only one is present");
+		return errorf(err, errlen, "fdt: /chosen: linux,initrd-start/end are malformed or only one is present");
 	if (p->initrd_end < p->initrd_start)
-		return fail(err, errlen, "fdt: /chosen: linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
+		return errorf(err, errlen, "fdt: /chosen: linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
 			    (unsigned long long)p->initrd_end, (unsigned long long)p->initrd_start);
 	p->has_initrd = p->initrd_end > p->initrd_start;
 	return 0;
@@ -248,7 +239,7 @@ int platform_parse(const void *fdt, struct platform *p, char *err, size_t errlen
 	memset(p, 0, sizeof(*p));
 	int rc = fdt_check_header(fdt);
 	if (rc)
-		return fail(err, errlen, "fdt: bad header: %s", fdt_strerror(rc));
+		return errorf(err, errlen, "fdt: bad header: %s", fdt_strerror(rc));
 	if (fdt_check_structure(fdt, "fdt", 32, err, errlen))
 		return -1;
 	p->fdt_size = fdt_totalsize(fdt);

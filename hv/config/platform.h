@@ -3,8 +3,8 @@
  * reserved ranges, CPUs, timebase, OPAL, /chosen. Portable: parses a
  * flattened tree in memory with libfdt and validates every property it uses.
  */
-#ifndef HV_PLATFORM_H
-#define HV_PLATFORM_H
+#ifndef HV_CONFIG_PLATFORM_H
+#define HV_CONFIG_PLATFORM_H
 
 #include <stdint.h>
 #include <stdbool.h>

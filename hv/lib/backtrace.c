@@ -1,5 +1,5 @@
 #include <stddef.h>
-#include "hv/backtrace.h"
+#include "hv/lib/backtrace.h"
 
 #define FRAME_LR_SAVE 16    /* ELFv2: caller's frame keeps our LR at 16(sp) */
 

@@ -1,6 +1,6 @@
 /* Stack walking over the ELFv2 back chain (portable: tests give a fake stack). */
-#ifndef HV_BACKTRACE_H
-#define HV_BACKTRACE_H
+#ifndef HV_LIB_BACKTRACE_H
+#define HV_LIB_BACKTRACE_H
 
 #include <stdint.h>
 

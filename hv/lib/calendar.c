@@ -1,5 +1,5 @@
 /* Civil date <-> days since 1970-01-01 (Howard Hinnant's algorithm, restated). */
-#include "hv/rtc.h"
+#include "hv/lib/calendar.h"
 
 static int64_t days_from_civil(int64_t y, uint32_t m, uint32_t d)
 {

@@ -1,6 +1,6 @@
 /* A full walk of a flattened tree's structure block, before trusting it. */
-#ifndef HV_FDT_CHECK_H
-#define HV_FDT_CHECK_H
+#ifndef HV_LIB_FDT_CHECK_H
+#define HV_LIB_FDT_CHECK_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include "hv/log.h"
+#include "hv/lib/log.h"
 
 #define LOG_LINE_MAX 256
 
@@ -13,7 +13,6 @@ static const char *const level_prefix[] = { "ERROR: ", "WARNING: ", "", "debug: 
 
 void log_set_sink(log_sink_fn sink)         { log_sink = sink; }
 void log_set_level(enum log_level level)    { log_level = level; }
-enum log_level log_get_level(void)          { return log_level; }
 
 int log_level_from_args(const char *args)
 {
@@ -31,10 +30,12 @@ int log_level_from_args(const char *args)
 	return -1;
 }
 
-static void emit(const char *prefix, const char *fmt, va_list ap)
+static void emit(const char *level_prefix, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
-	size_t n = (size_t)snprintf(line, sizeof(line), "%s", prefix);
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s%s", level_prefix, prefix);
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
 	int m = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (m < 0)
 		m = 0;
@@ -48,20 +49,29 @@ static void emit(const char *prefix, const char *fmt, va_list ap)
 		log_sink(line, n);
 }
 
+void hvlogv(enum log_level level, const char *prefix, const char *fmt, va_list ap)
+{
+	if (level <= log_level)
+		emit(level_prefix[level], prefix, fmt, ap);
+}
+
 void hvlog(enum log_level level, const char *fmt, ...)
 {
-	if (level > log_level)
-		return;
 	va_list ap;
 	va_start(ap, fmt);
-	emit(level_prefix[level], fmt, ap);
+	hvlogv(level, "", fmt, ap);
 	va_end(ap);
+}
+
+void hvprintv(const char *prefix, const char *fmt, va_list ap)
+{
+	emit("", prefix, fmt, ap);
 }
 
 void hvprint(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit("", fmt, ap);
+	emit("", "", fmt, ap);
 	va_end(ap);
 }

@@ -1,8 +1,11 @@
 /* Test-and-test-and-set spinlock; portable (host tests build it too). */
-#ifndef HV_SPINLOCK_H
-#define HV_SPINLOCK_H
+#ifndef HV_LIB_SPINLOCK_H
+#define HV_LIB_SPINLOCK_H
 
 #include <stdint.h>
+#ifdef __powerpc64__
+#include "arch/insn.h"
+#endif
 
 struct spinlock {
 	volatile uint32_t locked;
@@ -13,7 +16,7 @@ struct spinlock {
 static inline void spin_relax(void)
 {
 #ifdef __powerpc64__
-	__asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory");   /* low, then normal SMT priority */
+	cpu_relax();
 #endif
 }
 

@@ -1,5 +1,5 @@
 #include <stddef.h>
-#include "hv/symbols.h"
+#include "hv/lib/symbols.h"
 
 const char *symbol_lookup(const struct hv_symtab *t, uint64_t addr, uint64_t *offset)
 {

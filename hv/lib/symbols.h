@@ -1,6 +1,6 @@
 /* Symbol names for backtraces; the table is generated after a first link. */
-#ifndef HV_SYMBOLS_H
-#define HV_SYMBOLS_H
+#ifndef HV_LIB_SYMBOLS_H
+#define HV_LIB_SYMBOLS_H
 
 #include <stdint.h>
 

@@ -6,8 +6,8 @@
  */
 #include <stddef.h>
 #include <string.h>
-#include "hcall/papr.h"
-#include "hv/hpt.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
 
 /*
  * LP value (doubleword 1 bits 12..19, L = 1) -> 1 + row of hv_page_sizes[]
@@ -17,6 +17,8 @@
  * from the table to check it. Bits above LP (up to the actual page size) are
  * checked separately against penc, as QEMU's mask does.
  */
+/* One row per 16 LP values. */
+/* clang-format off */
 static const uint8_t lp_decode[256] = {
 	6, 4, 0, 0, 0, 0, 0, 2, 5, 0, 0, 0, 0, 0, 0, 0,
 	0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -35,6 +37,7 @@ static const uint8_t lp_decode[256] = {
 	0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 4, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
 };
+/* clang-format on */
 
 /* Bits of doubleword 1 H_PROTECT may change (QEMU h_protect). */
 #define PROTECT_MASK (HPTE_R_PP0 | HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_HI | HPTE_R_KEY_LO)
@@ -123,18 +126,6 @@ uint64_t hpt_tlbie_rb(uint64_t v, uint64_t r, uint64_t ptex)
 	}
 	rb |= (v >> HPTE_V_SSIZE_SHIFT) << 8;            /* B */
 	return rb;
-}
-
-unsigned int hpt_default_shift(uint64_t ram_size)
-{
-	unsigned int log = ram_size <= 1 ? 0 : 64 - (unsigned int)__builtin_clzll(ram_size - 1);
-	unsigned int shift = log > 7 ? log - 7 : 0;
-
-	if (shift < HPT_MIN_SHIFT)
-		shift = HPT_MIN_SHIFT;
-	if (shift > HPT_DEFAULT_MAX_SHIFT)
-		shift = HPT_DEFAULT_MAX_SHIFT;
-	return shift;
 }
 
 int hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_bitmap,

@@ -32,13 +32,13 @@
  * args[0..7] (responses replace the tsh words), also on error. On any other
  * error return nothing is written.
  */
-#ifndef HV_HPT_H
-#define HV_HPT_H
+#ifndef HV_MM_HPT_H
+#define HV_MM_HPT_H
 
 #include <stdint.h>
 #include <stdbool.h>
-#include "hcall/papr.h"
-#include "hv/page_sizes.h"
+#include "papr.h"
+#include "hv/mm/page_sizes.h"
 
 struct hpt {
 	uint64_t *table;          /* 16-byte HPTEs, big-endian in memory */
@@ -95,7 +95,6 @@ struct hpt {
 #define HPTES_PER_GROUP     8
 #define HPT_MIN_SHIFT       18
 #define HPT_MAX_SHIFT       46    /* HTABSIZE is 5 bits: log2(bytes) - 18 <= 28 */
-#define HPT_DEFAULT_MAX_SHIFT 30
 
 #define VRMA_VSID           0x1ffffffull
 #define VRMA_SLOT           7     /* slot of each VRMA PTEG used, as KVM */
@@ -155,7 +154,6 @@ static inline bool hpt_is_hv_owned(const struct hpt *h, uint64_t ptex)
 	return (h->hv_owned[ptex >> 3] >> (ptex & 7)) & 1;
 }
 
-unsigned int hpt_default_shift(uint64_t ram_size);  /* log2 bytes: like QEMU spapr (ram/128, min 2^18, cap 2^30) */
 /* Returns 0, or -1 (shift outside 18..46, table not aligned to its size,
  * host_ram_base not 16 MiB aligned, RAM empty or beyond 2^57). Clears the
  * hooks: set them after. */

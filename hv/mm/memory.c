@@ -1,8 +1,7 @@
-#include "hv/memory.h"
-#include "hv/memmap.h"
-#include "hv/log.h"
-#include "hv/panic.h"
-#include "hv/spinlock.h"
+#include "hv/mm/memory.h"
+#include "hv/mm/memmap.h"
+#include "hv/lib/log.h"
+#include "hv/lib/spinlock.h"
 
 struct palloc hv_palloc;
 static struct spinlock palloc_lock = SPINLOCK_INIT;
@@ -31,14 +30,15 @@ uint64_t hv_alloc_pages(uint64_t size, uint64_t align)
 	return addr;
 }
 
-void hv_free_pages(uint64_t addr, uint64_t size)
+int hv_free_pages(uint64_t addr, uint64_t size)
 {
 	spin_lock(&palloc_lock);
 	enum palloc_err e = palloc_free(&hv_palloc, addr, size);
 	spin_unlock(&palloc_lock);
 	if (e)
-		panic("memory: bad free of 0x%llx (%llu bytes): %s", (unsigned long long)addr,
-		      (unsigned long long)size, palloc_strerror(e));
+		log_error("memory: bad free of 0x%llx (%llu bytes): %s", (unsigned long long)addr,
+			  (unsigned long long)size, palloc_strerror(e));
+	return e ? -1 : 0;
 }
 
 uint64_t hv_free_bytes(void)

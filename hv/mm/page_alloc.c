@@ -1,5 +1,5 @@
 #include <string.h>
-#include "hv/page_alloc.h"
+#include "hv/mm/page_alloc.h"
 
 static uint64_t round_up(uint64_t v, uint64_t a)   { return (v + a - 1) & ~(a - 1); }
 static uint64_t round_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }

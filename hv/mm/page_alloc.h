@@ -6,8 +6,8 @@
  * Extents suit what the hypervisor allocates: few, large, aligned blocks
  * (per-CPU stacks, HPTs aligned to their size, guest memory).
  */
-#ifndef HV_PAGE_ALLOC_H
-#define HV_PAGE_ALLOC_H
+#ifndef HV_MM_PAGE_ALLOC_H
+#define HV_MM_PAGE_ALLOC_H
 
 #include <stdint.h>
 #include <stdbool.h>

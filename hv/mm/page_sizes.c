@@ -1,5 +1,5 @@
 /* The guest's hashed-MMU page sizes: see page_sizes.h. */
-#include "hv/page_sizes.h"
+#include "hv/mm/page_sizes.h"
 
 const struct hv_page_size hv_page_sizes[HV_NUM_PAGE_SIZES] = {
 	[HV_PS_4K]      = { 12, 12, 0x00, 0x000 },

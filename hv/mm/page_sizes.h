@@ -15,8 +15,8 @@
  * (value bits 12..(actual_shift - 1)) when doubleword 0 has L = 1; a 4K page
  * has L = 0 and no LP.
  */
-#ifndef HV_PAGE_SIZES_H
-#define HV_PAGE_SIZES_H
+#ifndef HV_MM_PAGE_SIZES_H
+#define HV_MM_PAGE_SIZES_H
 
 #include <stdint.h>
 

@@ -1,9 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
-#include "hv/guest_fdt.h"
-#include "hv/page_sizes.h"
-#include "hv/rtas.h"
+#include "hv/papr/guest_fdt.h"
+#include "hv/mm/page_sizes.h"
+#include "hv/papr/rtas.h"
 
 #define TRY(x) do { int rc_ = (x); if (rc_) return rc_; } while (0)
 
@@ -101,8 +101,9 @@ static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", (uint32_t)gp->rtas_base));
 	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
 	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
-	for (unsigned int i = 0; i < rtas_ntokens; i++)
-		TRY(fdt_property_u32(fdt, rtas_tokens[i].name, rtas_tokens[i].token));
+	RTAS_FOREACH(s) {
+		TRY(fdt_property_u32(fdt, s->name, s->token));
+	}
 	return fdt_end_node(fdt);
 }
 

@@ -1,6 +1,6 @@
 /* The device tree a partition boots with, built with libfdt (portable). */
-#ifndef HV_GUEST_FDT_H
-#define HV_GUEST_FDT_H
+#ifndef HV_PAPR_GUEST_FDT_H
+#define HV_PAPR_GUEST_FDT_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 #include <string.h>
-#include "hv/nvram.h"
+#include "hv/papr/nvram.h"
 
 #define NVRAM_SIG_FREE 0x7f
 

@@ -1,6 +1,6 @@
 /* A partition's NVRAM: CHRP partitions, formatted fresh as one free area. */
-#ifndef HV_NVRAM_H
-#define HV_NVRAM_H
+#ifndef HV_PAPR_NVRAM_H
+#define HV_PAPR_NVRAM_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,8 +1,6 @@
 #include <string.h>
-#include "hv/xics.h"
-#include "hcall/papr.h"
-
-#define RTAS_PARAM_ERROR -3
+#include "hv/papr/xics.h"
+#include "papr.h"
 
 void xics_init(struct xics *x, unsigned int nservers)
 {

@@ -7,8 +7,8 @@
  * Portable: the caller holds the partition's XICS lock, delivers the
  * external interrupt to the vCPU and kicks it when xics_*() says so.
  */
-#ifndef HV_XICS_H
-#define HV_XICS_H
+#ifndef HV_PAPR_XICS_H
+#define HV_PAPR_XICS_H
 
 #include <stdbool.h>
 #include <stdint.h>

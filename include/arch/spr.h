@@ -1,4 +1,8 @@
-/* Special-purpose register numbers and accessors (POWER9, ISA 3.0). */
+/*
+ * Special-purpose register numbers, register bit fields and their
+ * accessors (POWER9, ISA 3.0). With include/arch/insn.h, mmu.h and cache.h
+ * this is the only place C code meets POWER instructions.
+ */
 #ifndef ARCH_SPR_H
 #define ARCH_SPR_H
 
@@ -58,6 +62,14 @@
 /* HFSCR: facilities guests may use (FP, VMX/VSX, DSCR, PM, BHRB, EBB, TAR, msgsndp, prefix). */
 #define HFSCR_GUEST 0x259full
 
+/* DAWRX0: what the data address watchpoint matches. */
+#define DAWRX_USER   (1ull << 0)   /* problem state */
+#define DAWRX_KERNEL (1ull << 1)   /* privileged state */
+#define DAWRX_HYP    (1ull << 2)   /* hypervisor state */
+#define DAWRX_WT     (1ull << 4)   /* translation on */
+#define DAWRX_DR     (1ull << 5)   /* reads */
+#define DAWRX_DW     (1ull << 6)   /* writes */
+
 /* MSR bits. */
 #define MSR_SF   (1ull << 63)
 #define MSR_HV   (1ull << 60)
@@ -77,6 +89,7 @@
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
+#include "arch/insn.h"
 
 #define mfspr(n) ({ uint64_t v_; __asm__ volatile("mfspr %0,%1" : "=r"(v_) : "i"(n)); v_; })
 #define mtspr(n, v) __asm__ volatile("mtspr %0,%1" : : "i"(n), "r"((uint64_t)(v)) : "memory")
@@ -100,9 +113,6 @@ static inline uint64_t mftb(void)
 	return v;
 }
 
-static inline void cpu_relax(void)  { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
-static inline void sync(void)       { __asm__ volatile("sync" ::: "memory"); }
-static inline void isync(void)      { __asm__ volatile("isync" ::: "memory"); }
 /* mtmsrd with L=1 changes only EE and RI. */
 static inline void irq_enable(void)  { __asm__ volatile("mtmsrd %0,1" : : "r"(MSR_EE | MSR_RI) : "memory"); }
 static inline void irq_disable(void) { __asm__ volatile("mtmsrd %0,1" : : "r"(MSR_RI) : "memory"); }

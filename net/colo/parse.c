@@ -103,7 +103,7 @@ static enum colo_bad parse_tcp(struct colo_frame_info *fi, const uint8_t *f,
         if (olen < 2 || i + olen > doff)
             return COLO_BAD_TCP_OPTION;
         if (kind == 2 && olen == 4)
-            mss = colo_rd16be(f + l4 + i + 2);
+            mss = be16_load(f + l4 + i + 2);
         else if (kind == 3 && olen == 3)
             ws = (uint32_t)f[l4 + i + 2] + 1;
         else if (kind == 4 && olen == 2)
@@ -112,13 +112,13 @@ static enum colo_bad parse_tcp(struct colo_frame_info *fi, const uint8_t *f,
     }
 
     fi->cls = COLO_CLS_TCP;
-    fi->seq = colo_rd32be(f + l4 + 4);
-    fi->ack = colo_rd32be(f + l4 + 8);
+    fi->seq = be32_load(f + l4 + 4);
+    fi->ack = be32_load(f + l4 + 8);
     fi->tcp_flags = f[l4 + 13] & 0x1f;
     fi->payload_off = l4 + doff;
     fi->payload_len = l4len - doff;
     fi->syn_opts = mss << 16 | (ws & 0xff) << 8 | sack;
-    key_ports(fi, colo_rd16be(f + l4), colo_rd16be(f + l4 + 2));
+    key_ports(fi, be16_load(f + l4), be16_load(f + l4 + 2));
     return COLO_BAD_NONE;
 }
 
@@ -131,12 +131,12 @@ static enum colo_bad parse_l4(struct colo_frame_info *fi, const uint8_t *f,
     case IPPROTO_UDP_: {
         if (l4len < 8)
             return COLO_BAD_L4_TRUNCATED;
-        uint32_t ulen = colo_rd16be(f + l4 + 4);
+        uint32_t ulen = be16_load(f + l4 + 4);
         if (ulen < 8 || ulen > l4len)
             return COLO_BAD_L4_HEADER;
         fi->cls = COLO_CLS_UDP;
         fi->zero_payload = ulen == 8;
-        key_ports(fi, colo_rd16be(f + l4), colo_rd16be(f + l4 + 2));
+        key_ports(fi, be16_load(f + l4), be16_load(f + l4 + 2));
         return COLO_BAD_NONE;
     }
     case IPPROTO_ICMP_:
@@ -164,7 +164,7 @@ static enum colo_bad parse_ipv4(struct colo_frame_info *fi, const uint8_t *f,
         return COLO_BAD_IP_HEADER;
     if (ihl > len - off)
         return COLO_BAD_L3_TRUNCATED;
-    uint32_t tot = colo_rd16be(ip + 2);
+    uint32_t tot = be16_load(ip + 2);
     if (tot < ihl || tot > len - off)
         return COLO_BAD_IP_LENGTH;
 
@@ -184,7 +184,7 @@ static enum colo_bad parse_ipv4(struct colo_frame_info *fi, const uint8_t *f,
     fi->mask_off[1] = off + 10;
     fi->mask_len[1] = 2;
 
-    uint16_t frag = colo_rd16be(ip + 6);
+    uint16_t frag = be16_load(ip + 6);
     uint32_t foff = (uint32_t)(frag & 0x1fff) * 8;
     bool more = (frag & 0x2000) != 0;
     if (foff != 0 || more) {
@@ -193,7 +193,7 @@ static enum colo_bad parse_ipv4(struct colo_frame_info *fi, const uint8_t *f,
             (more && plen == 0))
             return COLO_BAD_FRAGMENT;
         fi->cls = COLO_CLS_FRAG;
-        fi->frag_id = colo_rd16be(ip + 4);
+        fi->frag_id = be16_load(ip + 4);
         fi->frag_off = foff;
         fi->frag_len = plen;
         fi->frag_more = more;
@@ -210,7 +210,7 @@ static enum colo_bad parse_ipv6(struct colo_frame_info *fi, const uint8_t *f,
     const uint8_t *ip = f + off;
     if ((ip[0] >> 4) != 6)
         return COLO_BAD_IP_HEADER;
-    uint32_t plen = colo_rd16be(ip + 4);
+    uint32_t plen = be16_load(ip + 4);
     if (plen > len - off - 40)
         return COLO_BAD_IP_LENGTH;
 
@@ -247,7 +247,7 @@ static enum colo_bad parse_ipv6(struct colo_frame_info *fi, const uint8_t *f,
         case IP6_FRAGMENT: {
             if (end - p < 8)
                 return COLO_BAD_IP6_EXT;
-            uint16_t fo = colo_rd16be(f + p + 2);
+            uint16_t fo = be16_load(f + p + 2);
             uint32_t foff = fo & 0xfff8;
             bool more = (fo & 1) != 0;
             uint32_t fplen = end - p - 8;
@@ -261,7 +261,7 @@ static enum colo_bad parse_ipv6(struct colo_frame_info *fi, const uint8_t *f,
                 return COLO_BAD_FRAGMENT;
             fi->cls = COLO_CLS_FRAG;
             fi->key.b[36] = f[p];
-            fi->frag_id = colo_rd32be(f + p + 4);
+            fi->frag_id = be32_load(f + p + 4);
             fi->frag_off = foff;
             fi->frag_len = fplen;
             fi->frag_more = more;
@@ -289,16 +289,16 @@ void colo_parse(const uint8_t *f, uint32_t len, struct colo_frame_info *fi)
     }
 
     uint32_t off = 12;
-    uint16_t etype = colo_rd16be(f + off);
+    uint16_t etype = be16_load(f + off);
     uint16_t vid[MAX_VLAN_TAGS] = {0};
     while (is_vlan_tpid(etype) && fi->vlan_tags < MAX_VLAN_TAGS) {
         if (len - off < 6) { /* TPID, TCI, next EtherType */
             make_raw(fi, f, len, COLO_BAD_L2_TRUNCATED);
             return;
         }
-        vid[fi->vlan_tags++] = colo_rd16be(f + off + 2) & 0x0fff;
+        vid[fi->vlan_tags++] = be16_load(f + off + 2) & 0x0fff;
         off += 4;
-        etype = colo_rd16be(f + off);
+        etype = be16_load(f + off);
     }
     off += 2;
     fi->l3_off = off;

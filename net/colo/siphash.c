@@ -38,7 +38,7 @@ uint64_t colo_siphash24(const uint64_t k[2], const uint8_t *m, size_t len)
     size_t whole = len & ~(size_t)7;
 
     for (size_t i = 0; i < whole; i += 8)
-        sip_absorb(&s, colo_rd64le(m + i));
+        sip_absorb(&s, le64_load(m + i));
 
     uint64_t last = (uint64_t)(len & 0xff) << 56;
     for (size_t i = 0; i < (len & 7); i++)

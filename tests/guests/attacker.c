@@ -5,8 +5,8 @@
  * memory past its end in real mode (which must stop it, and only it).
  */
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
-#include "hv/hpt.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
 
 #define STORM_CALLS 1000000u
 

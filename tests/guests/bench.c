@@ -5,8 +5,8 @@
  * The harness counts the hypervisor instructions of each call in the trace.
  */
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
-#include "hv/hpt.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
 
 #define N 256
 

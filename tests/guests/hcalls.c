@@ -4,7 +4,7 @@
  */
 #include <string.h>
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
+#include "papr.h"
 
 static uint8_t page_a[4096] __attribute__((aligned(4096)));
 static uint8_t page_b[4096] __attribute__((aligned(4096)));

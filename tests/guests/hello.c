@@ -1,6 +1,6 @@
 /* The smallest useful guest: console output, a couple of hcalls, power-off. */
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
+#include "papr.h"
 
 void guest_main(void)
 {

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
+#include "papr.h"
 
 const void *guest_fdt;
 unsigned int checks_passed, checks_failed;

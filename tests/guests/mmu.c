@@ -7,8 +7,8 @@
  */
 #include <string.h>
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
-#include "hv/hpt.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
 
 #define SLB_V         (1ull << 27)
 #define SLB_L_LP_64K  0x110ull

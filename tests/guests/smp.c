@@ -4,7 +4,7 @@
  * only all make progress if the hypervisor time-slices them.
  */
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
+#include "papr.h"
 
 #define MAX 8
 static volatile uint64_t progress[MAX];

@@ -5,7 +5,7 @@
  * tests/guests/attacker.c.
  */
 #include "tests/guests/guest.h"
-#include "hcall/papr.h"
+#include "papr.h"
 
 #define AREA ((volatile uint64_t *)(uintptr_t)0x2000000)
 #define WORDS ((16u << 20) / 8)

@@ -1,8 +1,8 @@
 #include <assert.h>
 #include <string.h>
 #include <libfdt.h>
-#include "hv/bundle.h"
-#include "tests/unit/bundle_builder.h"
+#include "hv/config/bundle.h"
+#include "tests/unit/support/bundle_builder.h"
 
 /* ---- ELF64 ---- */
 

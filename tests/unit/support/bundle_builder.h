@@ -2,8 +2,8 @@
  * Builds bundles (with libfdt's sequential-write API) and ELF64 kernels
  * (either byte order) in memory for host tests, with knobs to break them.
  */
-#ifndef TESTS_BUNDLE_BUILDER_H
-#define TESTS_BUNDLE_BUILDER_H
+#ifndef TESTS_UNIT_SUPPORT_BUNDLE_BUILDER_H
+#define TESTS_UNIT_SUPPORT_BUNDLE_BUILDER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <libfdt.h>
-#include "tests/unit/fdt_builder.h"
+#include "tests/unit/support/fdt_builder.h"
 
 static char buf[64 * 1024];
 

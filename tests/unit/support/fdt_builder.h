@@ -1,6 +1,6 @@
 /* Builds firmware-like device trees for host tests, with knobs to break them. */
-#ifndef TESTS_FDT_BUILDER_H
-#define TESTS_FDT_BUILDER_H
+#ifndef TESTS_UNIT_SUPPORT_FDT_BUILDER_H
+#define TESTS_UNIT_SUPPORT_FDT_BUILDER_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "net/colo/colo.h"
-#include "tests/bench/colo_reference.h"
+#include "tests/bench/net/colo/colo_reference.h"
 
 #define PAYLOAD 128
 #define FRAME_LEN (14 + 20 + 20 + PAYLOAD)

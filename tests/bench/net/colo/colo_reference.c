@@ -1,5 +1,5 @@
 /* Linear reference model: see colo_reference.h. Host only (malloc). */
-#include "tests/bench/colo_reference.h"
+#include "tests/bench/net/colo/colo_reference.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  * linearly, per-connection packet lists searched linearly for a match).
  * IPv4/TCP payload comparison only; enough to carry the same workload.
  */
-#ifndef TESTS_BENCH_COLO_REFERENCE_H
-#define TESTS_BENCH_COLO_REFERENCE_H
+#ifndef TESTS_BENCH_NET_COLO_COLO_REFERENCE_H
+#define TESTS_BENCH_NET_COLO_COLO_REFERENCE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hv/config.h"
-#include "hv/elf_load.h"
+#include "hv/config/config.h"
+#include "hv/config/elf_load.h"
 
 #define GUEST_MEM (1u << 20)   /* small enough to apply every plan for real */
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libfdt.h>
-#include "hv/bundle.h"
-#include "hv/memmap.h"
-#include "hv/platform.h"
+#include "hv/config/bundle.h"
+#include "hv/mm/memmap.h"
+#include "hv/config/platform.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

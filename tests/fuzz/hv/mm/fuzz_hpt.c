@@ -17,9 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "hcall/papr.h"
-#include "hv/hpt.h"
-#include "hv/page_sizes.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
+#include "hv/mm/page_sizes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

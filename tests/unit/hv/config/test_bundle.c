@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
-#include "hv/bundle.h"
+#include "hv/config/bundle.h"
 
 static char buf[4096];
 static char err[200];

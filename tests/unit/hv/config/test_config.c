@@ -8,10 +8,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
-#include "hv/bundle.h"
-#include "hv/config.h"
-#include "hv/elf_load.h"
-#include "tests/unit/bundle_builder.h"
+#include "hv/config/bundle.h"
+#include "hv/config/config.h"
+#include "hv/config/elf_load.h"
+#include "tests/unit/support/bundle_builder.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -135,6 +135,21 @@ static void default_hpt_shift_follows_qemu(void **state)
 	assert_int_equal(config_default_hpt_shift(1 * GiB), 23);
 	assert_int_equal(config_default_hpt_shift(1 * MiB), 18);    /* never below 2^18 */
 	assert_int_equal(config_default_hpt_shift(64 * GiB), 29);
+}
+
+/* 1/128 of memory, rounded up to a power of two, within 2^18..2^30. */
+static void default_hpt_shift_bounds(void **state)
+{
+	(void)state;
+	assert_int_equal(config_default_hpt_shift(0), 18);
+	assert_int_equal(config_default_hpt_shift(1 * MiB), 18);
+	assert_int_equal(config_default_hpt_shift(256 * MiB), 21);
+	assert_int_equal(config_default_hpt_shift(256 * MiB + 1), 22);
+	assert_int_equal(config_default_hpt_shift(1 * GiB), 23);
+	assert_int_equal(config_default_hpt_shift(3 * GiB), 25);
+	assert_int_equal(config_default_hpt_shift(128 * GiB), 30);
+	assert_int_equal(config_default_hpt_shift(1ull << 50), 30);
+	assert_int_equal(config_default_hpt_shift(UINT64_MAX), 30);
 }
 
 static void memory_accepts_one_or_two_cells(void **state)
@@ -462,6 +477,7 @@ int main(void)
 		cmocka_unit_test(parses_full_configuration),
 		cmocka_unit_test(applies_defaults),
 		cmocka_unit_test(default_hpt_shift_follows_qemu),
+		cmocka_unit_test(default_hpt_shift_bounds),
 		cmocka_unit_test(memory_accepts_one_or_two_cells),
 		cmocka_unit_test(rejects_bad_memory),
 		cmocka_unit_test(rejects_bad_vcpus_and_cpus),

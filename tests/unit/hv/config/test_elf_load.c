@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "hv/elf_load.h"
-#include "tests/unit/bundle_builder.h"
+#include "hv/config/elf_load.h"
+#include "tests/unit/support/bundle_builder.h"
 
 #define MiB (1ull << 20)
 #define LOAD 0x400000ull

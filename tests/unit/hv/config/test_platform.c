@@ -6,9 +6,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include <libfdt.h>
-#include "hv/platform.h"
-#include "hv/memmap.h"
-#include "tests/unit/fdt_builder.h"
+#include "hv/config/platform.h"
+#include "hv/mm/memmap.h"
+#include "tests/unit/support/fdt_builder.h"
 
 static struct fdt_spec spec;
 static struct platform plat;

@@ -5,8 +5,8 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "hv/backtrace.h"
-#include "hv/symbols.h"
+#include "hv/lib/backtrace.h"
+#include "hv/lib/symbols.h"
 
 static uint64_t stack[64] __attribute__((aligned(16)));
 

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "hv/log.h"
+#include "hv/lib/log.h"
 
 static char out[4096];
 static size_t used;

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "hcall/papr.h"
-#include "hv/hpt.h"
-#include "hv/page_sizes.h"
+#include "papr.h"
+#include "hv/mm/hpt.h"
+#include "hv/mm/page_sizes.h"
 
 #define KiB (1ull << 10)
 #define MiB (1ull << 20)
@@ -219,20 +219,6 @@ static void page_size_table(void **state)
 	/* Grouped by base size, increasing. */
 	for (int i = 1; i < HV_NUM_PAGE_SIZES; i++)
 		assert_true(hv_page_sizes[i].base_shift >= hv_page_sizes[i - 1].base_shift);
-}
-
-static void default_shift(void **state)
-{
-	(void)state;
-	assert_int_equal(hpt_default_shift(0), 18);
-	assert_int_equal(hpt_default_shift(1 * MiB), 18);
-	assert_int_equal(hpt_default_shift(256 * MiB), 21);
-	assert_int_equal(hpt_default_shift(256 * MiB + 1), 22);
-	assert_int_equal(hpt_default_shift(1 * GiB), 23);
-	assert_int_equal(hpt_default_shift(3 * GiB), 25);
-	assert_int_equal(hpt_default_shift(128 * GiB), 30);
-	assert_int_equal(hpt_default_shift(1ull << 50), 30);
-	assert_int_equal(hpt_default_shift(UINT64_MAX), 30);
 }
 
 static void init_validates_and_zeroes(void **state)
@@ -999,7 +985,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(page_size_decode_matches_qemu),
 		T(page_size_table),
-		T(default_shift),
 		T(init_validates_and_zeroes),
 		T(format_conversion_round_trips),
 		T(accessors_are_big_endian),

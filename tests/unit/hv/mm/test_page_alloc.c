@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "hv/page_alloc.h"
+#include "hv/mm/page_alloc.h"
 
 #define MiB (1ull << 20)
 

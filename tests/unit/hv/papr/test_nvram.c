@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "hv/nvram.h"
+#include "hv/papr/nvram.h"
 
 /* Linux's nvram_checksum() restated over a raw big-endian header. */
 static uint8_t os_checksum(const uint8_t *h)

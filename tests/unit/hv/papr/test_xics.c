@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
-#include "hv/xics.h"
-#include "hcall/papr.h"
+#include "hv/papr/xics.h"
+#include "papr.h"
 
 static struct xics x;
 

@@ -1,4 +1,4 @@
-#include "tests/unit/colo_test_util.h"
+#include "tests/unit/net/colo/colo_test_util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* Frame builders and an action recorder for the COLO engine tests.
  * Frames are written byte by byte in network order, whatever the host. */
-#ifndef TESTS_UNIT_COLO_TEST_UTIL_H
-#define TESTS_UNIT_COLO_TEST_UTIL_H
+#ifndef TESTS_UNIT_NET_COLO_COLO_TEST_UTIL_H
+#define TESTS_UNIT_NET_COLO_COLO_TEST_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/colo_test_util.h"
+#include "tests/unit/net/colo/colo_test_util.h"
 
 static const uint8_t PAY[16] = "0123456789abcdef";
 

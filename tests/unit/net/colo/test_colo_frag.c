@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/colo_test_util.h"
+#include "tests/unit/net/colo/colo_test_util.h"
 
 static uint8_t L4[64];
 static uint8_t BUF[64][T_MAX_FRAME];

@@ -11,7 +11,7 @@
 #include "net/colo/bytes.h"
 #include "net/colo/parse.h"
 #include "net/colo/siphash.h"
-#include "tests/unit/colo_test_util.h"
+#include "tests/unit/net/colo/colo_test_util.h"
 
 static const uint8_t PAY[8] = {'p', 'a', 'y', 'l', 'o', 'a', 'd', '!'};
 
@@ -19,9 +19,9 @@ static void test_byte_loads_are_network_order(void **state)
 {
     (void)state;
     const uint8_t b[8] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0};
-    assert_int_equal(colo_rd16be(b), 0x1234);
-    assert_int_equal(colo_rd32be(b), 0x12345678u);
-    assert_true(colo_rd64le(b) == 0xf0debc9a78563412ULL);
+    assert_int_equal(be16_load(b), 0x1234);
+    assert_int_equal(be32_load(b), 0x12345678u);
+    assert_true(le64_load(b) == 0xf0debc9a78563412ULL);
     assert_true(colo_seq_lt(0xfffffff0u, 0x10));
     assert_false(colo_seq_lt(0x10, 0xfffffff0u));
     assert_true(colo_seq_le(5, 5));
@@ -70,7 +70,7 @@ static void test_tcp_ipv4_fields(void **state)
     assert_int_equal(fi.key.b[37], COLO_CLS_TCP);
     /* lower address first: 10.0.0.1 port 40000 */
     assert_int_equal(fi.key.b[15], 1);
-    assert_int_equal(colo_rd16be(fi.key.b + 32), 40000);
+    assert_int_equal(be16_load(fi.key.b + 32), 40000);
     assert_int_equal(fi.dir, 0);
 }
 
@@ -94,7 +94,7 @@ static void test_key_is_direction_independent(void **state)
     t_flow_v4(&a, 0x0a000001, 0x0a000001, 9, 7);
     colo_parse(f1, t_udp(f1, &a, 1, PAY, 4), &x);
     assert_int_equal(x.dir, 1);
-    assert_int_equal(colo_rd16be(x.key.b + 32), 7);
+    assert_int_equal(be16_load(x.key.b + 32), 7);
 }
 
 static void test_vlan_and_qinq(void **state)
@@ -112,7 +112,7 @@ static void test_vlan_and_qinq(void **state)
     assert_int_equal(fi.cls, COLO_CLS_UDP);
     assert_int_equal(fi.l3_off, 18);
     assert_int_equal(fi.vlan_tags, 1);
-    assert_int_equal(colo_rd16be(fi.key.b + 40), 100);
+    assert_int_equal(be16_load(fi.key.b + 40), 100);
     assert_memory_not_equal(fi.key.b, plain.key.b, COLO_KEY_LEN);
 
     fl.nvlan = 2;
@@ -122,7 +122,7 @@ static void test_vlan_and_qinq(void **state)
     assert_int_equal(fi.cls, COLO_CLS_UDP);
     assert_int_equal(fi.l3_off, 22);
     assert_int_equal(fi.vlan_tags, 2);
-    assert_int_equal(colo_rd16be(fi.key.b + 42), 7);
+    assert_int_equal(be16_load(fi.key.b + 42), 7);
 
     /* a third tag is not parsed: the frame is compared whole, no fault */
     uint8_t g[T_MAX_FRAME];

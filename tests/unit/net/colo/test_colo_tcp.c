@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "tests/unit/colo_test_util.h"
+#include "tests/unit/net/colo/colo_test_util.h"
 
 #define SYN 0x02
 #define FIN 0x01

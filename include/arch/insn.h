@@ -1,0 +1,56 @@
+/* Single POWER instructions the C code needs, one inline helper each. */
+#ifndef ARCH_INSN_H
+#define ARCH_INSN_H
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+static inline void sync(void)  { __asm__ volatile("sync" ::: "memory"); }
+static inline void isync(void) { __asm__ volatile("isync" ::: "memory"); }
+
+/* Spin-wait hint: low SMT priority for a moment, then back to normal. */
+static inline void cpu_relax(void) { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
+
+/* Directed hypervisor doorbell (msgsnd type 5) to the thread whose PIR is pir. */
+static inline void doorbell_send_hv(uint32_t pir)
+{
+	__asm__ volatile("sync; msgsnd %0" : : "r"((5ull << 27) | pir) : "memory");
+}
+
+/* A 64-bit conditioned random number from darn; all ones when it failed. */
+static inline uint64_t darn64(void)
+{
+	uint64_t r;
+	__asm__ volatile("darn %0,1" : "=r"(r));
+	return r;
+}
+
+/* Drops this thread's load reservation (a stdcx. to a private word), so
+ * the next code's stcx. cannot succeed on a reservation it did not make. */
+static inline void reservation_clear(void)
+{
+	static uint64_t sink;
+	__asm__ volatile("stdcx. %0,0,%1" : : "r"(0ull), "r"(&sink) : "cr0", "memory");
+}
+
+/* An unconditional trap (program interrupt). */
+static inline void trap(void) { __asm__ volatile("tw 31,0,0" ::: "memory"); }
+
+/* Stores the address of its own trap instruction in *slot, then traps:
+ * lets an exception handler recognise exactly this trap. */
+static inline void trap_at_recorded_address(uint64_t *slot)
+{
+	uint64_t addr;
+	__asm__ volatile("bl 1f\n"
+			 "1: mflr %0\n"
+			 "addi %0,%0,16\n" /* the tw, four instructions on */
+			 "std %0,0(%1)\n"
+			 "sync\n"
+			 "tw 31,0,0\n"
+			 : "=&b"(addr)
+			 : "b"(slot)
+			 : "lr", "memory");
+}
+#endif
+
+#endif
