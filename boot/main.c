@@ -32,8 +32,8 @@ static struct platform platform;
 
 static void print_platform(const struct platform *p)
 {
-	hvprint("platform: %s, %u CPUs, timebase %llu Hz", p->model[0] ? p->model : "(no model)",
-		p->ncpus, (unsigned long long)p->tb_freq);
+	hvprint("platform: %s, %u CPUs, timebase %llu Hz", p->model[0] ? p->model : "(no model)", p->ncpus,
+		(unsigned long long)p->tb_freq);
 	for (unsigned int i = 0; i < p->nmem; i++)
 		hvprint("memory:   [0x%012llx, 0x%012llx) %6llu MiB", (unsigned long long)p->mem[i].start,
 			(unsigned long long)p->mem[i].end,
@@ -79,7 +79,7 @@ static void boot_thread_service(void)
 static void run_bundle(const void *bundle, uint64_t size)
 {
 	char err[200];
-	if (config_parse(bundle, size, &config, err, sizeof(err))) {   /* checks the container too */
+	if (config_parse(bundle, size, &config, err, sizeof(err))) { /* checks the container too */
 		log_error("%s", err);
 		log_error("boot: the initrd at 0x%llx (%llu bytes) is not a usable bundle",
 			  (unsigned long long)(uintptr_t)bundle, (unsigned long long)size);
@@ -122,8 +122,8 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 
 	hvprint("%s %s: hypervisor for POWER, built %s", HV_NAME, HV_VERSION, HV_BUILD_DATE);
 	hvprint("boot: image at 0x0-0x%llx (loaded at 0x%llx), FDT at 0x%llx, OPAL at 0x%llx",
-		(unsigned long long)(uint64_t)_end, (unsigned long long)load_base,
-		(unsigned long long)(uint64_t)fdt, (unsigned long long)opal_base);
+		(unsigned long long)(uint64_t)_end, (unsigned long long)load_base, (unsigned long long)(uint64_t)fdt,
+		(unsigned long long)opal_base);
 
 	fdt = hvtest_mangle_fdt(fdt, hvtest_bootargs(fdt));
 	char err[200];

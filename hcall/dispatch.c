@@ -18,7 +18,7 @@ static struct hcall_entry table[HCALL_SLOTS];
 
 void hcall_init(void)
 {
-	REGISTRY_FOREACH(hcall_defs, struct hcall_def, d) {
+	REGISTRY_FOREACH (hcall_defs, struct hcall_def, d) {
 		long slot = hcall_slot(d->nr);
 		if (slot < 0 || table[slot].fn)
 			panic("hcall: %s (0x%llx) has no slot or is defined twice", d->name, (unsigned long long)d->nr);

@@ -21,8 +21,9 @@ RTAS_SERVICE(get_time_of_day, "get-time-of-day", 0x200c, 0, 8, rtas_get_time_of_
 /* (year, month, day, hour, minute, second, ns): this partition's clock only */
 static int32_t rtas_set_time_of_day(struct vcpu *v, struct rtas_args *a)
 {
-	struct rtc_time now, want = { rtas_arg(a, 0), rtas_arg(a, 1), rtas_arg(a, 2), rtas_arg(a, 3),
-				      rtas_arg(a, 4), rtas_arg(a, 5), 0 };
+	struct rtc_time now, want = {
+		rtas_arg(a, 0), rtas_arg(a, 1), rtas_arg(a, 2), rtas_arg(a, 3), rtas_arg(a, 4), rtas_arg(a, 5), 0
+	};
 	if (want.month < 1 || want.month > 12 || want.day < 1 || want.day > 31 || want.hour > 23 || want.minute > 59 ||
 	    want.second > 60)
 		return RTAS_PARAM_ERROR;

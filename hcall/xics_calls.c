@@ -13,7 +13,7 @@ static long after(struct vcpu *v, unsigned int server, long rc)
 	if (rc != H_SUCCESS || !xics_pending(&p->xics, server))
 		return rc;
 	if (server == v->id)
-		v->hcall_done = true;       /* ask for a full exit: deliver now */
+		v->hcall_done = true; /* ask for a full exit: deliver now */
 	else
 		vcpu_kick(&p->vcpus[server]);
 	return rc;

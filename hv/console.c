@@ -6,7 +6,7 @@
 #include "drivers/opal/opal.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT;
-static volatile int64_t console_owner = -1;   /* CPU index holding the lock */
+static volatile int64_t console_owner = -1; /* CPU index holding the lock */
 
 /* Whole lines stay whole across CPUs; a CPU that faults while printing
  * (its own lock held) still gets its report out. */

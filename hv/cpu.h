@@ -3,21 +3,21 @@
 #define HV_CPU_H
 
 /* Offsets used by the boot/ assembly; checked against the struct in cpu.c. */
-#define CPU_SELF          0
-#define CPU_SCRATCH0      8
-#define CPU_SCRATCH1      16
-#define CPU_EXC_STACK     24
-#define CPU_EXC_DEPTH     32
-#define CPU_STACK_TOP     40
-#define CPU_HV_SP         48   /* r1 of vcpu_enter() while a guest runs */
-#define CPU_VCPU          56   /* the vCPU running on this thread */
-#define CPU_TOC           64
-#define CPU_SCRATCH_CR    72   /* the interrupted CR, saved before anything can touch it */
+#define CPU_SELF       0
+#define CPU_SCRATCH0   8
+#define CPU_SCRATCH1   16
+#define CPU_EXC_STACK  24
+#define CPU_EXC_DEPTH  32
+#define CPU_STACK_TOP  40
+#define CPU_HV_SP      48 /* r1 of vcpu_enter() while a guest runs */
+#define CPU_VCPU       56 /* the vCPU running on this thread */
+#define CPU_TOC        64
+#define CPU_SCRATCH_CR 72 /* the interrupted CR, saved before anything can touch it */
 
-#define CPU_STACK_SIZE    (64 * 1024)
+#define CPU_STACK_SIZE     (64 * 1024)
 #define CPU_EXC_STACK_SIZE (32 * 1024)
-#define MAX_CPUS          64
-#define CPU_MAX_VCPUS     8    /* vCPUs pinned to one hardware thread */
+#define MAX_CPUS           64
+#define CPU_MAX_VCPUS      8 /* vCPUs pinned to one hardware thread */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -31,23 +31,23 @@ struct vcpu;
 
 struct cpu {
 	struct cpu *self;
-	uint64_t scratch0, scratch1;        /* vector entry save slots */
+	uint64_t scratch0, scratch1; /* vector entry save slots */
 	uint64_t exc_stack_top;
-	uint64_t exc_depth;                 /* nested exceptions in progress */
+	uint64_t exc_depth; /* nested exceptions in progress */
 	uint64_t stack_top;
 	uint64_t hv_sp;
 	struct vcpu *vcpu;
 	uint64_t toc;
 	uint64_t scratch_cr;
-	uint32_t index;                     /* 0..ncpus-1 */
-	uint32_t server;                    /* interrupt server number (= PIR) */
+	uint32_t index;  /* 0..ncpus-1 */
+	uint32_t server; /* interrupt server number (= PIR) */
 	volatile uint32_t state;
 	bool boot_cpu;
 	/* Work posted by another CPU (smp_call). */
 	volatile cpu_call_fn call_fn;
 	void *volatile call_arg;
 	/* Timer. */
-	volatile uint64_t hdec_ticks;       /* HDEC interrupts taken */
+	volatile uint64_t hdec_ticks; /* HDEC interrupts taken */
 	void (*hdec_handler)(struct cpu *);
 	/* A trap this CPU expects (self-test): resume after it instead of panic. */
 	uint64_t expect_trap_at;
@@ -55,7 +55,7 @@ struct cpu {
 	/* Scheduling: the vCPUs pinned to this thread. */
 	struct vcpu *run_queue[CPU_MAX_VCPUS];
 	unsigned int nrun, next_run;
-	struct vcpu *last_loaded;           /* whose SPRs/SLB are in the registers */
+	struct vcpu *last_loaded; /* whose SPRs/SLB are in the registers */
 };
 
 extern struct cpu *cpus[MAX_CPUS];

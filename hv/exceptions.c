@@ -12,33 +12,60 @@
 const char *vector_name(uint64_t v)
 {
 	switch (v) {
-	case VEC_SYSTEM_RESET: return "system reset";
-	case VEC_MACHINE_CHECK: return "machine check";
-	case VEC_DATA_STORAGE: return "data storage";
-	case VEC_DATA_SEGMENT: return "data segment";
-	case VEC_INSN_STORAGE: return "instruction storage";
-	case VEC_INSN_SEGMENT: return "instruction segment";
-	case VEC_EXTERNAL: return "external";
-	case VEC_ALIGNMENT: return "alignment";
-	case VEC_PROGRAM: return "program";
-	case VEC_FP_UNAVAILABLE: return "floating-point unavailable";
-	case VEC_DECREMENTER: return "decrementer";
-	case VEC_HV_DECREMENTER: return "hypervisor decrementer";
-	case VEC_DOORBELL: return "doorbell";
-	case VEC_SYSTEM_CALL: return "system call";
-	case VEC_TRACE: return "trace";
-	case VEC_HV_DATA_STORAGE: return "hypervisor data storage";
-	case VEC_HV_INSN_STORAGE: return "hypervisor instruction storage";
-	case VEC_HV_EMU_ASSIST: return "hypervisor emulation assistance";
-	case VEC_HV_MAINTENANCE: return "hypervisor maintenance";
-	case VEC_HV_DOORBELL: return "hypervisor doorbell";
-	case VEC_HV_VIRTUALIZATION: return "hypervisor virtualization";
-	case VEC_PERF_MONITOR: return "performance monitor";
-	case VEC_VMX_UNAVAILABLE: return "vector unavailable";
-	case VEC_VSX_UNAVAILABLE: return "VSX unavailable";
-	case VEC_FAC_UNAVAILABLE: return "facility unavailable";
-	case VEC_HV_FAC_UNAVAILABLE: return "hypervisor facility unavailable";
-	case VEC_DENORMALISATION: return "denormalisation";
+	case VEC_SYSTEM_RESET:
+		return "system reset";
+	case VEC_MACHINE_CHECK:
+		return "machine check";
+	case VEC_DATA_STORAGE:
+		return "data storage";
+	case VEC_DATA_SEGMENT:
+		return "data segment";
+	case VEC_INSN_STORAGE:
+		return "instruction storage";
+	case VEC_INSN_SEGMENT:
+		return "instruction segment";
+	case VEC_EXTERNAL:
+		return "external";
+	case VEC_ALIGNMENT:
+		return "alignment";
+	case VEC_PROGRAM:
+		return "program";
+	case VEC_FP_UNAVAILABLE:
+		return "floating-point unavailable";
+	case VEC_DECREMENTER:
+		return "decrementer";
+	case VEC_HV_DECREMENTER:
+		return "hypervisor decrementer";
+	case VEC_DOORBELL:
+		return "doorbell";
+	case VEC_SYSTEM_CALL:
+		return "system call";
+	case VEC_TRACE:
+		return "trace";
+	case VEC_HV_DATA_STORAGE:
+		return "hypervisor data storage";
+	case VEC_HV_INSN_STORAGE:
+		return "hypervisor instruction storage";
+	case VEC_HV_EMU_ASSIST:
+		return "hypervisor emulation assistance";
+	case VEC_HV_MAINTENANCE:
+		return "hypervisor maintenance";
+	case VEC_HV_DOORBELL:
+		return "hypervisor doorbell";
+	case VEC_HV_VIRTUALIZATION:
+		return "hypervisor virtualization";
+	case VEC_PERF_MONITOR:
+		return "performance monitor";
+	case VEC_VMX_UNAVAILABLE:
+		return "vector unavailable";
+	case VEC_VSX_UNAVAILABLE:
+		return "VSX unavailable";
+	case VEC_FAC_UNAVAILABLE:
+		return "facility unavailable";
+	case VEC_HV_FAC_UNAVAILABLE:
+		return "hypervisor facility unavailable";
+	case VEC_DENORMALISATION:
+		return "denormalisation";
 	}
 	return "reserved";
 }
@@ -84,9 +111,9 @@ void fault_report(const struct regs *r)
 	print_addr("LR", r->lr);
 	hvprint("  r1     0x%016llx", (unsigned long long)r->gpr[1]);
 	for (int i = 0; i < 32; i += 4)
-		hvprint("  r%d-r%-2d %016llx %016llx %016llx %016llx", i, i + 3,
-			(unsigned long long)r->gpr[i], (unsigned long long)r->gpr[i + 1],
-			(unsigned long long)r->gpr[i + 2], (unsigned long long)r->gpr[i + 3]);
+		hvprint("  r%d-r%-2d %016llx %016llx %016llx %016llx", i, i + 3, (unsigned long long)r->gpr[i],
+			(unsigned long long)r->gpr[i + 1], (unsigned long long)r->gpr[i + 2],
+			(unsigned long long)r->gpr[i + 3]);
 	uint64_t lo, hi, ret[16];
 	if (!(r->msr & MSR_HV) || !stack_bounds(c, r->gpr[1], &lo, &hi)) {
 		hvprint("  backtrace: r1 is not on this CPU's hypervisor stacks");
@@ -121,6 +148,6 @@ void exception_handler(struct regs *r)
 	if (c->exc_depth > 1)
 		hvprint("FAULT: nested exception (depth %llu)", (unsigned long long)c->exc_depth);
 	fault_report(r);
-	panic("unexpected %s interrupt at 0x%llx on CPU %u", vector_name(r->vector),
-	      (unsigned long long)r->nip, c->index);
+	panic("unexpected %s interrupt at 0x%llx on CPU %u", vector_name(r->vector), (unsigned long long)r->nip,
+	      c->index);
 }

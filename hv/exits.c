@@ -15,7 +15,7 @@ static void (*handlers[VEC_SLOTS])(struct vcpu *v);
 
 void exits_init(void)
 {
-	REGISTRY_FOREACH(exit_handlers, struct exit_handler, e) {
+	REGISTRY_FOREACH (exit_handlers, struct exit_handler, e) {
 		if (e->vector >= VEC_LIMIT || e->vector % 0x20 || handlers[VEC_SLOT(e->vector)])
 			panic("exits: bad or second handler for vector 0x%llx", (unsigned long long)e->vector);
 		handlers[VEC_SLOT(e->vector)] = e->handle;
@@ -46,9 +46,9 @@ void vcpu_report(const struct vcpu *v, const char *why)
 		      (unsigned long long)v->xer, (unsigned long long)v->hdar, (unsigned long long)v->hdsisr,
 		      (unsigned long long)v->heir);
 	for (int i = 0; i < 32; i += 4)
-		partition_log(p, "  r%d-r%d %016llx %016llx %016llx %016llx", i, i + 3,
-			      (unsigned long long)v->gpr[i], (unsigned long long)v->gpr[i + 1],
-			      (unsigned long long)v->gpr[i + 2], (unsigned long long)v->gpr[i + 3]);
+		partition_log(p, "  r%d-r%d %016llx %016llx %016llx %016llx", i, i + 3, (unsigned long long)v->gpr[i],
+			      (unsigned long long)v->gpr[i + 1], (unsigned long long)v->gpr[i + 2],
+			      (unsigned long long)v->gpr[i + 3]);
 }
 
 /* The end of a time slice: back to the scheduler. */
@@ -65,8 +65,8 @@ EXIT_HANDLER(hdec, VEC_HV_DECREMENTER, slice_end);
 static void emulation_assist(struct vcpu *v)
 {
 	v->heir = mfspr(SPR_HEIR);
-	log_debug("%s: vCPU %u: illegal instruction %08llx at %llx", v->part->name, v->id,
-		  (unsigned long long)v->heir, (unsigned long long)v->nip);
+	log_debug("%s: vCPU %u: illegal instruction %08llx at %llx", v->part->name, v->id, (unsigned long long)v->heir,
+		  (unsigned long long)v->nip);
 	vcpu_reflect(v, VEC_PROGRAM, SRR1_PROGILL);
 }
 EXIT_HANDLER(heai, VEC_HV_EMU_ASSIST, emulation_assist);

@@ -41,7 +41,7 @@ void *hvtest_mangle_fdt(void *fdt, const char *bootargs)
 	if (drop_tb) {
 		log_info("hvtest: removing timebase-frequency from the device tree");
 		int cpus = fdt_path_offset(fdt_copy, "/cpus"), node;
-		fdt_for_each_subnode(node, fdt_copy, cpus)
+		fdt_for_each_subnode (node, fdt_copy, cpus)
 			fdt_delprop(fdt_copy, node, "timebase-frequency");
 	}
 	if (overlap) {

@@ -46,12 +46,41 @@ int write(int fd, const void *buf, size_t len)
 	return (int)len;
 }
 
-int read(int fd, void *buf, size_t len)   { (void)fd; (void)buf; (void)len; errno = EBADF; return -1; }
-int close(int fd)                          { (void)fd; return -1; }
-int isatty(int fd)                         { return fd <= 2; }
-long lseek(int fd, long off, int whence)   { (void)fd; (void)off; (void)whence; return 0; }
-int kill(int pid, int sig)                 { (void)pid; (void)sig; errno = EINVAL; return -1; }
-int getpid(void)                           { return 1; }
+int read(int fd, void *buf, size_t len)
+{
+	(void)fd;
+	(void)buf;
+	(void)len;
+	errno = EBADF;
+	return -1;
+}
+int close(int fd)
+{
+	(void)fd;
+	return -1;
+}
+int isatty(int fd)
+{
+	return fd <= 2;
+}
+long lseek(int fd, long off, int whence)
+{
+	(void)fd;
+	(void)off;
+	(void)whence;
+	return 0;
+}
+int kill(int pid, int sig)
+{
+	(void)pid;
+	(void)sig;
+	errno = EINVAL;
+	return -1;
+}
+int getpid(void)
+{
+	return 1;
+}
 
 int fstat(int fd, struct stat *st)
 {

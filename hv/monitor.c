@@ -5,7 +5,7 @@
 #include "hv/lib/log.h"
 #include "hv/partition.h"
 
-static unsigned int focus;          /* partition index */
+static unsigned int focus; /* partition index */
 static int in_monitor;
 static char line[80];
 static unsigned int line_len;
@@ -33,14 +33,15 @@ static const char *state_name(enum partition_state s)
 
 static void cmd_list(void)
 {
-	hvprint("monitor: %-12s %-8s %5s %8s %10s %10s %8s", "partition", "state", "vcpus", "memory", "exits", "hcalls", "irqs");
+	hvprint("monitor: %-12s %-8s %5s %8s %10s %10s %8s", "partition", "state", "vcpus", "memory", "exits", "hcalls",
+		"irqs");
 	for (unsigned int i = 0; i < npartitions; i++) {
 		struct partition *p = &partitions[i];
 		uint64_t exits, hcalls, irqs;
 		partition_totals(p, &exits, &hcalls, &irqs);
-		hvprint("monitor: %-12s %-8s %5u %5llu MiB %10llu %10llu %8llu%s", p->name, state_name(p->state), p->nvcpus,
-			(unsigned long long)(p->mem_size >> 20), (unsigned long long)exits, (unsigned long long)hcalls,
-			(unsigned long long)irqs, i == focus ? "  (focus)" : "");
+		hvprint("monitor: %-12s %-8s %5u %5llu MiB %10llu %10llu %8llu%s", p->name, state_name(p->state),
+			p->nvcpus, (unsigned long long)(p->mem_size >> 20), (unsigned long long)exits,
+			(unsigned long long)hcalls, (unsigned long long)irqs, i == focus ? "  (focus)" : "");
 	}
 }
 
@@ -59,8 +60,8 @@ static void cmd_stats(struct partition *p)
 	for (unsigned int k = 0; k < p->nvcpus; k++)
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices",
 			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
-			(unsigned long long)p->vcpus[k].hcalls,
-			(unsigned long long)p->vcpus[k].interrupts, (unsigned long long)p->vcpus[k].slices);
+			(unsigned long long)p->vcpus[k].hcalls, (unsigned long long)p->vcpus[k].interrupts,
+			(unsigned long long)p->vcpus[k].slices);
 }
 
 void monitor_command(const char *cmd)
@@ -77,7 +78,8 @@ void monitor_command(const char *cmd)
 		arg[k++] = cmd[i++];
 	struct partition *p;
 	if (!strcmp(verb, "help") || !strcmp(verb, "?")) {
-		hvprint("monitor: list | stats NAME | focus NAME | stop NAME | restart NAME | (empty line: back to the console)");
+		hvprint("monitor: list | stats NAME | focus NAME | stop NAME | restart NAME | (empty line: back to the "
+			"console)");
 	} else if (!strcmp(verb, "list")) {
 		cmd_list();
 	} else if (!strcmp(verb, "stats")) {

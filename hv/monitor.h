@@ -7,7 +7,7 @@
 #ifndef HV_MONITOR_H
 #define HV_MONITOR_H
 
-#define MONITOR_ESCAPE 0x1d     /* Ctrl-] */
+#define MONITOR_ESCAPE 0x1d /* Ctrl-] */
 
 void monitor_init(void);
 /* Reads the console and acts on it. */

@@ -19,9 +19,9 @@
 #include "hv/vcpu.h"
 #include "papr.h"
 
-#define MAX_PARTITIONS CONFIG_MAX_PARTITIONS
-#define VTY_UNIT_ADDRESS 0x30000000u /* the vty's reg, as on QEMU pseries */
-#define VRMA_PAGE_SHIFT 24           /* guest real mode through 16 MiB pages */
+#define MAX_PARTITIONS       CONFIG_MAX_PARTITIONS
+#define VTY_UNIT_ADDRESS     0x30000000u /* the vty's reg, as on QEMU pseries */
+#define VRMA_PAGE_SHIFT      24          /* guest real mode through 16 MiB pages */
 #define PARTITION_NVRAM_SIZE (64 * 1024)
 
 enum partition_state { PART_EMPTY, PART_RUNNING, PART_STOPPED };

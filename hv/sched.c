@@ -6,9 +6,9 @@
 #include "hv/smp.h"
 #include "drivers/timebase.h"
 
-#define IDLE_SLICE_US 100000 /* a lone vCPU still exits now and then to notice stops */
+#define IDLE_SLICE_US     100000 /* a lone vCPU still exits now and then to notice stops */
 #define SERVICE_PERIOD_US 2000
-#define SERVICE_SLICE_US 10000 /* a thread with a service keeps its slices short */
+#define SERVICE_SLICE_US  10000 /* a thread with a service keeps its slices short */
 
 static uint64_t slice_ticks, idle_slice_ticks;
 
@@ -23,7 +23,8 @@ int sched_assign(const struct hv_config *cfg)
 		for (unsigned int k = 0; k < p->nvcpus; k++) {
 			unsigned int t = pc->cpus_given ? pc->cpus[k] : next++ % ncpus;
 			if (t >= ncpus || !cpus[t] || cpus[t]->state != CPU_ONLINE) {
-				log_error("bundle: partition '%s': property cpus: hardware thread %u is not online (this machine has %u)",
+				log_error("bundle: partition '%s': property cpus: hardware thread %u is not online "
+					  "(this machine has %u)",
 					  p->name, t, smp_online());
 				return -1;
 			}

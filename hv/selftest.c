@@ -25,8 +25,12 @@ static void result(int ok, const char *name, const char *detail)
 		failed++;
 }
 
-#define CHECK(cond, name, ...) do { \
-	char d_[160]; snprintf(d_, sizeof(d_), __VA_ARGS__); result((cond), name, d_); } while (0)
+#define CHECK(cond, name, ...)                         \
+	do {                                           \
+		char d_[160];                          \
+		snprintf(d_, sizeof(d_), __VA_ARGS__); \
+		result((cond), name, d_);              \
+	} while (0)
 
 static int pattern_ok(uint64_t addr, uint64_t size, uint64_t seed, int write)
 {
@@ -46,7 +50,7 @@ static void test_allocator(const struct platform *p, const struct plat_rsv *busy
 	uint64_t before = hv_free_bytes();
 	uint64_t a = hv_alloc_pages(64 * 1024, 64 * 1024);
 	uint64_t b = hv_alloc_pages(1 << 20, 1 << 20);
-	uint64_t c = hv_alloc_pages(16 << 20, 16 << 20);   /* the size and alignment of a large HPT */
+	uint64_t c = hv_alloc_pages(16 << 20, 16 << 20); /* the size and alignment of a large HPT */
 	int ok = a && b && c && !(a & 0xffff) && !(b & 0xfffff) && !(c & 0xffffff);
 	ok = ok && (a + 65536 <= b || b + (1 << 20) <= a) && (b + (1 << 20) <= c || c + (16 << 20) <= b);
 	/* No reserved byte may be free, and nothing handed out may be reserved. */
@@ -63,12 +67,16 @@ static void test_allocator(const struct platform *p, const struct plat_rsv *busy
 		pattern_ok(b, 1 << 20, 2, 1);
 		ok = pattern_ok(a, 65536, 1, 0) && pattern_ok(b, 1 << 20, 2, 0);
 	}
-	if (a) hv_free_pages(a, 64 * 1024);
-	if (b) hv_free_pages(b, 1 << 20);
-	if (c) hv_free_pages(c, 16 << 20);
+	if (a)
+		hv_free_pages(a, 64 * 1024);
+	if (b)
+		hv_free_pages(b, 1 << 20);
+	if (c)
+		hv_free_pages(c, 16 << 20);
 	int restored = hv_free_bytes() == before;
 	CHECK(ok && rsv_ok && restored, "allocator",
-	      "64K@0x%llx 1M@0x%llx 16M@0x%llx aligned, patterns %s, %u reserved ranges untouched: %s, free bytes restored: %s",
+	      "64K@0x%llx 1M@0x%llx 16M@0x%llx aligned, patterns %s, %u reserved ranges untouched: %s, free bytes "
+	      "restored: %s",
 	      (unsigned long long)a, (unsigned long long)b, (unsigned long long)c, ok ? "verified" : "BAD",
 	      p->nrsv + nbusy, rsv_ok ? "yes" : "NO", restored ? "yes" : "NO");
 }
@@ -76,14 +84,17 @@ static void test_allocator(const struct platform *p, const struct plat_rsv *busy
 static void test_fdt(const struct platform *p)
 {
 	uint64_t pir = mfspr(SPR_PIR);
-	int ok = p->ncpus > 0 && p->tb_freq > 0 && platform_mem_total(p) > 0 &&
-		 pir == p->boot_cpu && p->opal_entry == opal.entry && p->opal_base == opal.base;
+	int ok = p->ncpus > 0 && p->tb_freq > 0 && platform_mem_total(p) > 0 && pir == p->boot_cpu &&
+		 p->opal_entry == opal.entry && p->opal_base == opal.base;
 	CHECK(ok, "fdt", "%u CPUs, boot CPU 0x%x (PIR 0x%llx), %llu MiB in %u ranges, timebase %llu Hz, OPAL entry %s",
 	      p->ncpus, p->boot_cpu, (unsigned long long)pir, (unsigned long long)(platform_mem_total(p) >> 20),
 	      p->nmem, (unsigned long long)p->tb_freq, p->opal_entry == opal.entry ? "matches r9" : "DIFFERS from r9");
 }
 
-static void count_hdec(struct cpu *c) { (void)c; }
+static void count_hdec(struct cpu *c)
+{
+	(void)c;
+}
 
 static void test_timer(void)
 {
@@ -156,8 +167,8 @@ static void test_smp(const struct platform *p)
 		if (cpus[i] && cpus[i]->state == CPU_ONLINE)
 			ids_ok &= r.pir_seen[i] == (uint64_t)cpus[i]->server + 1;
 	CHECK(r.total == p->ncpus && r.released == r.total && ids_ok, "smp",
-	      "%u of %u CPUs online, %u met at the rendezvous, PIRs %s",
-	      r.total, p->ncpus, (unsigned)r.released, ids_ok ? "match the device tree" : "DIFFER");
+	      "%u of %u CPUs online, %u met at the rendezvous, PIRs %s", r.total, p->ncpus, (unsigned)r.released,
+	      ids_ok ? "match the device tree" : "DIFFER");
 }
 
 /* Every CPU adds to a plain counter under one lock: lost updates show. */
@@ -219,8 +230,8 @@ static void test_exceptions(void)
 	unsigned int online = smp_online();
 	while (caught < online && (int64_t)(tb_now() - end) < 0)
 		cpu_relax();
-	CHECK(caught == online, "exception", "deliberate trap caught and survived on %u of %u CPUs",
-	      (unsigned)caught, online);
+	CHECK(caught == online, "exception", "deliberate trap caught and survived on %u of %u CPUs", (unsigned)caught,
+	      online);
 }
 
 int selftest_run(const struct platform *p, const struct plat_rsv *busy, unsigned int nbusy)

@@ -60,7 +60,8 @@ void secondary_main(uint64_t pir)
 	cpu_init_thread();
 	timer_cpu_setup();
 	if (pir != c->server)
-		log_warn("smp: CPU %u started as PIR 0x%llx, expected 0x%x", c->index, (unsigned long long)pir, c->server);
+		log_warn("smp: CPU %u started as PIR 0x%llx, expected 0x%x", c->index, (unsigned long long)pir,
+			 c->server);
 	log_info("cpu %u: online (server 0x%x)", c->index, c->server);
 	sync();
 	c->state = CPU_ONLINE;

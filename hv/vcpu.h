@@ -10,14 +10,14 @@
 #ifndef HV_VCPU_H
 #define HV_VCPU_H
 
-#define VCPU_GPR(n)    ((n) * 8)
-#define VCPU_NIP       256
-#define VCPU_MSR       264
-#define VCPU_LR        272
-#define VCPU_CTR       280
-#define VCPU_CR        288
-#define VCPU_XER       296
-#define VCPU_EXIT      304   /* vector of the last exit */
+#define VCPU_GPR(n) ((n)*8)
+#define VCPU_NIP    256
+#define VCPU_MSR    264
+#define VCPU_LR     272
+#define VCPU_CTR    280
+#define VCPU_CR     288
+#define VCPU_XER    296
+#define VCPU_EXIT   304 /* vector of the last exit */
 
 #ifndef __ASSEMBLER__
 #include <stdbool.h>
@@ -28,9 +28,9 @@ struct partition;
 struct cpu;
 
 enum vcpu_state {
-	VCPU_STOPPED,       /* not started (secondary before start-cpu) or stopped */
+	VCPU_STOPPED, /* not started (secondary before start-cpu) or stopped */
 	VCPU_RUNNABLE,
-	VCPU_CEDED,         /* idle in H_CEDE until prodded, an interrupt or its DEC */
+	VCPU_CEDED, /* idle in H_CEDE until prodded, an interrupt or its DEC */
 };
 
 struct slb_entry {
@@ -46,21 +46,21 @@ struct vcpu {
 
 	/* Guest SPRs, valid while the vCPU is not loaded on a thread. */
 	uint64_t srr0, srr1, sprg[4], dar, dsisr, amr, pidr, dawr0, dawrx0, ciabr;
-	uint64_t dec_expires;           /* timebase value at which DEC reaches 0 */
+	uint64_t dec_expires; /* timebase value at which DEC reaches 0 */
 	struct slb_entry slb[SLB_ENTRIES];
 	unsigned int slb_max;
 	/* Set on HSRR-type exits: what the hypervisor needs to look at. */
 	uint64_t hdar, hdsisr, heir, asdr;
 
 	struct partition *part;
-	unsigned int id;                /* vCPU number inside the partition */
-	unsigned int thread;            /* hardware thread (cpu index) it is pinned to */
+	unsigned int id;     /* vCPU number inside the partition */
+	unsigned int thread; /* hardware thread (cpu index) it is pinned to */
 	volatile enum vcpu_state state;
 	volatile bool prodded;
 	volatile bool stop_requested;
-	bool hcall_done;                /* the fast path ran it; the full exit only delivers */
-	volatile bool in_guest;         /* between vcpu_enter() and its return */
-	volatile bool needs_load;       /* state was reset: load it even on the same thread */
+	bool hcall_done;          /* the fast path ran it; the full exit only delivers */
+	volatile bool in_guest;   /* between vcpu_enter() and its return */
+	volatile bool needs_load; /* state was reset: load it even on the same thread */
 
 	/* Registered guest areas (H_REGISTER_VPA); guest-real addresses, 0 = none. */
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;

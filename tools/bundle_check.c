@@ -56,7 +56,9 @@ static void print_partition(const struct partition_config *p)
 			printf("%s%u", i ? "," : " ", p->cpus[i]);
 	}
 	printf(", kernel '%s' %llu bytes %s, entry 0x%llx", p->kernel.name, (unsigned long long)p->kernel.size,
-	       !plan.is_elf ? "raw" : plan.little_endian ? "ELF little-endian" : "ELF big-endian",
+	       !plan.is_elf         ? "raw"
+	       : plan.little_endian ? "ELF little-endian"
+				    : "ELF big-endian",
 	       (unsigned long long)plan.entry);
 	uint64_t at;
 	if (p->has_initrd && initrd_place(p->initrd.size, p->memory, plan.highest, &at) == 0)
@@ -87,7 +89,8 @@ int main(int argc, char **argv)
 	static const char *const levels[] = { "error", "warn", "info", "debug" };
 	printf("bundle ok: %llu bytes, %u partition%s, time slice %u us, loglevel %s, on last partition stop: %s\n",
 	       (unsigned long long)size, cfg.npartitions, cfg.npartitions == 1 ? "" : "s", cfg.time_slice_us,
-	       cfg.loglevel < 0 ? "default" : levels[cfg.loglevel], cfg.power_off_when_all_stopped ? "power-off" : "stay");
+	       cfg.loglevel < 0 ? "default" : levels[cfg.loglevel],
+	       cfg.power_off_when_all_stopped ? "power-off" : "stay");
 	for (unsigned int i = 0; i < cfg.npartitions; i++)
 		print_partition(&cfg.part[i]);
 	free(blob);

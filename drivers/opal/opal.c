@@ -3,16 +3,16 @@
 
 struct opal_info opal;
 
-int64_t opal_call_raw(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		      uint64_t a4, uint64_t a5, uint64_t a6);
+int64_t opal_call_raw(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		      uint64_t a6);
 
 /*
  * A guest's decrementer stays live in the register while the hypervisor
  * runs on its thread, and firmware may reprogram DEC in its delay loops:
  * put back what the guest had, less the time the call took.
  */
-int64_t opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
-		  uint64_t a4, uint64_t a5, uint64_t a6)
+int64_t opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+		  uint64_t a6)
 {
 	int64_t dec = (int64_t)(int32_t)mfspr(SPR_DEC);
 	uint64_t t0 = mftb();
@@ -28,7 +28,7 @@ void opal_console_write(const char *buf, uint64_t len)
 {
 	int stalls = 0;
 	while (len) {
-		uint64_t n = len;   /* in: bytes offered; out: bytes taken (big-endian, as we are) */
+		uint64_t n = len; /* in: bytes offered; out: bytes taken (big-endian, as we are) */
 		int64_t rc = OPAL3(OPAL_CONSOLE_WRITE, 0, (uint64_t)&n, (uint64_t)buf);
 		if (rc == OPAL_SUCCESS && n > 0) {
 			buf += n;
@@ -37,7 +37,7 @@ void opal_console_write(const char *buf, uint64_t len)
 			continue;
 		}
 		if ((rc != OPAL_SUCCESS && rc != OPAL_BUSY && rc != OPAL_BUSY_EVENT) || ++stalls > 100000)
-			return;     /* console gone: dropping output beats hanging */
+			return; /* console gone: dropping output beats hanging */
 		OPAL0(OPAL_POLL_EVENTS);
 	}
 }

@@ -1,7 +1,10 @@
 #include "drivers/opal/rtc.h"
 #include "drivers/opal/opal.h"
 
-static uint32_t bcd(uint64_t v) { return (uint32_t)((v >> 4) * 10 + (v & 0xf)); }
+static uint32_t bcd(uint64_t v)
+{
+	return (uint32_t)((v >> 4) * 10 + (v & 0xf));
+}
 
 /* OPAL_RTC_READ gives y_m_d = YYYYMMDD and h_m_s_ms = HHMMSSmm.. in BCD. */
 int rtc_read(struct rtc_time *t)

@@ -11,14 +11,14 @@
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 
-#define MEM_MIN        (64 * MiB)
-#define MEM_MAX        (64 * GiB)
-#define MEM_ALIGN      (16 * MiB)
-#define LOAD_ALIGN     (64 * KiB)
-#define SLICE_MIN_US   100
-#define SLICE_MAX_US   1000000
-#define HPT_SHIFT_MIN  18
-#define HPT_SHIFT_MAX  30
+#define MEM_MIN       (64 * MiB)
+#define MEM_MAX       (64 * GiB)
+#define MEM_ALIGN     (16 * MiB)
+#define LOAD_ALIGN    (64 * KiB)
+#define SLICE_MIN_US  100
+#define SLICE_MAX_US  1000000
+#define HPT_SHIFT_MIN 18
+#define HPT_SHIFT_MAX 30
 
 /* Where an error is: "partition 'web'", "image 'linux'", "/hypervisor". */
 struct ctx {
@@ -84,7 +84,7 @@ static bool in_list(const char *name, const char *const *list)
 static int check_props(struct ctx *c, int node, const char *const *allowed)
 {
 	int prop;
-	fdt_for_each_property_offset(prop, c->fdt, node) {
+	fdt_for_each_property_offset (prop, c->fdt, node) {
 		const char *name;
 		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL) || !name)
 			return fail(c, "corrupt property");
@@ -104,7 +104,7 @@ static int check_subnodes(struct ctx *c, int node, const char *const *allowed)
 {
 	int sub;
 	unsigned int seen = 0;
-	fdt_for_each_subnode(sub, c->fdt, node) {
+	fdt_for_each_subnode (sub, c->fdt, node) {
 		int len;
 		const char *name = fdt_get_name(c->fdt, sub, &len);
 		if (!name)
@@ -175,7 +175,8 @@ unsigned int config_default_hpt_shift(uint64_t memory)
 
 static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *c)
 {
-	static const char *const props[] = { "time-slice-us", "loglevel", "on-last-partition-stop", "description", NULL };
+	static const char *const props[] = { "time-slice-us", "loglevel", "on-last-partition-stop", "description",
+					     NULL };
 	static const char *const levels[] = { "error", "warn", "info", "debug" };
 	int node = fdt_subnode_offset(fdt, 0, "hypervisor");
 	if (node == -FDT_ERR_NOTFOUND)
@@ -191,8 +192,8 @@ static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *
 		return -1;
 	if (rc == 0) {
 		if (v < SLICE_MIN_US || v > SLICE_MAX_US)
-			return fail(c, "property time-slice-us: %llu is out of range %d..%d",
-				    (unsigned long long)v, SLICE_MIN_US, SLICE_MAX_US);
+			return fail(c, "property time-slice-us: %llu is out of range %d..%d", (unsigned long long)v,
+				    SLICE_MIN_US, SLICE_MAX_US);
 		cfg->time_slice_us = (unsigned int)v;
 	}
 	const char *s;
@@ -233,7 +234,7 @@ static int check_images(const void *fdt, struct ctx *c)
 	if (check_props(c, images, (const char *const[]){ "description", NULL }))
 		return -1;
 	int node;
-	fdt_for_each_subnode(node, fdt, images) {
+	fdt_for_each_subnode (node, fdt, images) {
 		int len;
 		const char *name = fdt_get_name(fdt, node, &len);
 		if (!name)
@@ -268,7 +269,7 @@ static int get_image(const void *fdt, struct ctx *c, int part, const char *prop,
 	int images = fdt_subnode_offset(fdt, 0, "images"), node;
 	if (images < 0)
 		return fail(c, "property %s: no image '%s': the bundle has no /images node", prop, want);
-	fdt_for_each_subnode(node, fdt, images) {
+	fdt_for_each_subnode (node, fdt, images) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 		if (name && !strcmp(name, want)) {
 			int len;
@@ -314,7 +315,8 @@ static int parse_cpus(struct ctx *c, int node, struct partition_config *p)
 	for (unsigned int i = 0; i < p->vcpus; i++) {
 		uint32_t t = fdt32_ld(&cpus[i]);
 		if (t > CONFIG_MAX_CPU_INDEX)
-			return fail(c, "property cpus: hardware thread %u is out of range 0..%d", t, CONFIG_MAX_CPU_INDEX);
+			return fail(c, "property cpus: hardware thread %u is out of range 0..%d", t,
+				    CONFIG_MAX_CPU_INDEX);
 		p->cpus[i] = t;
 	}
 	p->cpus_given = true;
@@ -330,7 +332,9 @@ static int check_load(struct ctx *c, struct partition_config *p)
 		return fail(c, "property kernel: image '%s': %s", p->kernel.name, msg);
 	uint64_t at;
 	if (p->has_initrd && initrd_place(p->initrd.size, p->memory, plan.highest, &at))
-		return fail(c, "property initrd: image '%s' (%llu bytes) does not fit in %s after the kernel (which ends at 0x%llx)",
+		return fail(c,
+			    "property initrd: image '%s' (%llu bytes) does not fit in %s after the kernel (which ends "
+			    "at 0x%llx)",
 			    p->initrd.name, (unsigned long long)p->initrd.size, size_str(p->memory, a, sizeof(a)),
 			    (unsigned long long)plan.highest);
 	return 0;
@@ -338,8 +342,8 @@ static int check_load(struct ctx *c, struct partition_config *p)
 
 static int parse_partition(const void *fdt, int node, struct partition_config *p, struct ctx *c)
 {
-	static const char *const props[] = { "memory", "vcpus", "cpus", "kernel", "initrd", "bootargs",
-					     "load-address", "hpt-shift", NULL };
+	static const char *const props[] = { "memory",   "vcpus",        "cpus",      "kernel", "initrd",
+					     "bootargs", "load-address", "hpt-shift", NULL };
 	if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	if (parse_memory(c, node, p) || parse_cpus(c, node, p))
@@ -362,7 +366,8 @@ static int parse_partition(const void *fdt, int node, struct partition_config *p
 	if (get_num(c, node, "load-address", true, &p->load_address) < 0)
 		return -1;
 	if (p->load_address % LOAD_ALIGN)
-		return fail(c, "property load-address: 0x%llx is not 64 KiB aligned", (unsigned long long)p->load_address);
+		return fail(c, "property load-address: 0x%llx is not 64 KiB aligned",
+			    (unsigned long long)p->load_address);
 	if (p->load_address >= p->memory)
 		return fail(c, "property load-address: 0x%llx is outside memory (%s)",
 			    (unsigned long long)p->load_address, size_str(p->memory, a, sizeof(a)));
@@ -372,8 +377,8 @@ static int parse_partition(const void *fdt, int node, struct partition_config *p
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && (v < HPT_SHIFT_MIN || v > HPT_SHIFT_MAX))
-		return fail(c, "property hpt-shift: %llu is out of range %d..%d", (unsigned long long)v,
-			    HPT_SHIFT_MIN, HPT_SHIFT_MAX);
+		return fail(c, "property hpt-shift: %llu is out of range %d..%d", (unsigned long long)v, HPT_SHIFT_MIN,
+			    HPT_SHIFT_MAX);
 	p->hpt_shift = rc == 0 ? (unsigned int)v : config_default_hpt_shift(p->memory);
 	return check_load(c, p);
 }
@@ -387,8 +392,8 @@ static int partition_name(struct ctx *c, const char *name, int len, const struct
 	snprintf(c->where, sizeof(c->where), "partition '%s'", shown);
 	bool ok = len >= 1 && len < (int)sizeof(p->name);
 	for (int i = 0; ok && i < len; i++)
-		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
-		     name[i] == '_' || name[i] == '-';
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+		     name[i] == '-';
 	if (!ok)
 		return fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(p->name) - 1);
 	for (unsigned int i = 0; i < cfg->npartitions; i++)
@@ -407,7 +412,7 @@ static int parse_partitions(const void *fdt, struct hv_config *cfg, struct ctx *
 		return fail(c, "%s", fdt_strerror(parts));
 	if (check_props(c, parts, (const char *const[]){ "description", NULL }))
 		return -1;
-	fdt_for_each_subnode(node, fdt, parts) {
+	fdt_for_each_subnode (node, fdt, parts) {
 		int len;
 		const char *name = fdt_get_name(fdt, node, &len);
 		if (!name)
@@ -437,8 +442,8 @@ int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char 
 		return -1;
 	struct ctx c = { .fdt = bundle, .err = err, .errlen = errlen };
 	snprintf(c.where, sizeof(c.where), "/");
-	if (check_props(&c, 0, (const char *const[]){ "compatible", "description", "#address-cells",
-						      "#size-cells", NULL }) ||
+	if (check_props(&c, 0,
+			(const char *const[]){ "compatible", "description", "#address-cells", "#size-cells", NULL }) ||
 	    check_subnodes(&c, 0, (const char *const[]){ "hypervisor", "images", "partitions", NULL }) ||
 	    parse_hypervisor(bundle, cfg, &c) || check_images(bundle, &c) || parse_partitions(bundle, cfg, &c)) {
 		cfg->npartitions = 0;

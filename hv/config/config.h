@@ -14,14 +14,14 @@
 #include <stdint.h>
 
 #define CONFIG_MAX_PARTITIONS 16
-#define CONFIG_MAX_VCPUS 32
-#define CONFIG_MAX_CPU_INDEX 63
+#define CONFIG_MAX_VCPUS      32
+#define CONFIG_MAX_CPU_INDEX  63
 
 #define CONFIG_DEFAULT_TIME_SLICE_US 10000
-#define CONFIG_DEFAULT_LOAD_ADDRESS 0x400000ull   /* QEMU pseries KERNEL_LOAD_ADDR */
+#define CONFIG_DEFAULT_LOAD_ADDRESS  0x400000ull /* QEMU pseries KERNEL_LOAD_ADDR */
 
 struct image_ref {
-	const void *data;       /* points INTO the bundle */
+	const void *data; /* points INTO the bundle */
 	uint64_t size;
 	char name[32];
 };

@@ -17,13 +17,13 @@
 
 #define ELF_MAX_SEGMENTS 16
 /* QEMU pseries keeps the low 28 bits of an address and adds the load address. */
-#define ELF_ADDR_MASK 0x0fffffffull
+#define ELF_ADDR_MASK    0x0fffffffull
 
 struct load_segment {
-	uint64_t guest_addr;    /* guest-real */
-	const void *src;        /* points into the image */
+	uint64_t guest_addr; /* guest-real */
+	const void *src;     /* points into the image */
 	uint64_t file_size;
-	uint64_t mem_size;      /* >= file_size; the rest is zeroed */
+	uint64_t mem_size; /* >= file_size; the rest is zeroed */
 };
 
 struct load_plan {
@@ -32,12 +32,12 @@ struct load_plan {
 	uint64_t entry;
 	bool little_endian;
 	bool is_elf;
-	uint64_t lowest, highest;   /* guest-real span [lowest, highest) */
+	uint64_t lowest, highest; /* guest-real span [lowest, highest) */
 };
 
 /* Plans loading image into guest memory [0, guest_mem_size); 0, or -1 with err set. */
-int elf_plan(const void *image, uint64_t size, uint64_t load_address, uint64_t guest_mem_size,
-	     struct load_plan *plan, char *err, size_t errlen);
+int elf_plan(const void *image, uint64_t size, uint64_t load_address, uint64_t guest_mem_size, struct load_plan *plan,
+	     char *err, size_t errlen);
 
 /* Applies a plan to guest memory seen as a host buffer: copies and zeroes. */
 void elf_apply(const struct load_plan *plan, void *guest_mem);

@@ -46,8 +46,8 @@ static const char *path_of(const void *fdt, int node, char *buf, size_t len)
 }
 
 /* Appends each (address, size) pair of node's reg to out[]. */
-static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *out,
-		     unsigned int *n, unsigned int max, char *err, size_t errlen)
+static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *out, unsigned int *n, unsigned int max,
+		     char *err, size_t errlen)
 {
 	char path[128];
 	int len;
@@ -56,11 +56,11 @@ static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *ou
 		return errorf(err, errlen, "fdt: %s: missing property reg", path_of(fdt, node, path, sizeof(path)));
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		return errorf(err, errlen, "fdt: %s: unsupported #address-cells %d / #size-cells %d",
-			    path_of(fdt, node, path, sizeof(path)), ac, sc);
+			      path_of(fdt, node, path, sizeof(path)), ac, sc);
 	int entry = (ac + sc) * 4;
 	if (len == 0 || len % entry)
 		return errorf(err, errlen, "fdt: %s: property reg has length %d, not a multiple of %d",
-			    path_of(fdt, node, path, sizeof(path)), len, entry);
+			      path_of(fdt, node, path, sizeof(path)), len, entry);
 	for (int off = 0; off < len; off += entry) {
 		const fdt32_t *e = (const fdt32_t *)((const char *)reg + off);
 		uint64_t base = read_cells(e, ac), size = read_cells(e + ac, sc);
@@ -68,10 +68,11 @@ static int parse_reg(const void *fdt, int node, int ac, int sc, struct range *ou
 			continue;
 		if (base + size < base)
 			return errorf(err, errlen, "fdt: %s: reg range 0x%llx+0x%llx wraps around",
-				    path_of(fdt, node, path, sizeof(path)),
-				    (unsigned long long)base, (unsigned long long)size);
+				      path_of(fdt, node, path, sizeof(path)), (unsigned long long)base,
+				      (unsigned long long)size);
 		if (*n == max)
-			return errorf(err, errlen, "fdt: %s: more than %u ranges", path_of(fdt, node, path, sizeof(path)), max);
+			return errorf(err, errlen, "fdt: %s: more than %u ranges",
+				      path_of(fdt, node, path, sizeof(path)), max);
 		out[*n].start = base;
 		out[*n].end = base + size;
 		(*n)++;
@@ -95,9 +96,10 @@ static int parse_memory(const void *fdt, struct platform *p, char *err, size_t e
 	for (unsigned int i = 0; i < p->nmem; i++)
 		for (unsigned int j = i + 1; j < p->nmem; j++)
 			if (p->mem[i].start < p->mem[j].end && p->mem[j].start < p->mem[i].end)
-				return errorf(err, errlen, "fdt: memory ranges overlap: [0x%llx, 0x%llx) and [0x%llx, 0x%llx)",
-					    (unsigned long long)p->mem[i].start, (unsigned long long)p->mem[i].end,
-					    (unsigned long long)p->mem[j].start, (unsigned long long)p->mem[j].end);
+				return errorf(err, errlen,
+					      "fdt: memory ranges overlap: [0x%llx, 0x%llx) and [0x%llx, 0x%llx)",
+					      (unsigned long long)p->mem[i].start, (unsigned long long)p->mem[i].end,
+					      (unsigned long long)p->mem[j].start, (unsigned long long)p->mem[j].end);
 	return 0;
 }
 
@@ -129,7 +131,7 @@ static int parse_reserved(const void *fdt, struct platform *p, char *err, size_t
 		return 0;
 	int ac = cells_of(fdt, parent, "#address-cells", 2), sc = cells_of(fdt, parent, "#size-cells", 1);
 	int child;
-	fdt_for_each_subnode(child, fdt, parent) {
+	fdt_for_each_subnode (child, fdt, parent) {
 		struct range r[8];
 		unsigned int nr = 0;
 		if (parse_reg(fdt, child, ac, sc, r, &nr, 8, err, errlen))
@@ -149,7 +151,7 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 	if (cpus < 0)
 		return errorf(err, errlen, "fdt: missing node /cpus");
 	int node;
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 		if (!type || strcmp(type, "cpu"))
 			continue;
@@ -160,10 +162,10 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 			int rc = get_num(fdt, node, "timebase-frequency", &p->tb_freq);
 			if (rc == -FDT_ERR_NOTFOUND)
 				return errorf(err, errlen, "fdt: %s: missing property timebase-frequency",
-					    path_of(fdt, node, path, sizeof(path)));
+					      path_of(fdt, node, path, sizeof(path)));
 			if (rc || p->tb_freq == 0)
 				return errorf(err, errlen, "fdt: %s: property timebase-frequency is malformed or zero",
-					    path_of(fdt, node, path, sizeof(path)));
+					      path_of(fdt, node, path, sizeof(path)));
 		}
 		int len;
 		const fdt32_t *servers = fdt_getprop(fdt, node, "ibm,ppc-interrupt-server#s", &len);
@@ -171,16 +173,16 @@ static int parse_cpus(const void *fdt, struct platform *p, char *err, size_t err
 			servers = fdt_getprop(fdt, node, "reg", &len);
 		if (!servers)
 			return errorf(err, errlen, "fdt: %s: missing property ibm,ppc-interrupt-server#s and reg",
-				    path_of(fdt, node, path, sizeof(path)));
+				      path_of(fdt, node, path, sizeof(path)));
 		if (len <= 0 || len % 4)
 			return errorf(err, errlen, "fdt: %s: property ibm,ppc-interrupt-server#s has length %d",
-				    path_of(fdt, node, path, sizeof(path)), len);
+				      path_of(fdt, node, path, sizeof(path)), len);
 		for (int i = 0; i < len / 4; i++) {
 			uint32_t s = fdt32_to_cpu(servers[i]);
 			for (unsigned int k = 0; k < p->ncpus; k++)
 				if (p->cpu_server[k] == s)
 					return errorf(err, errlen, "fdt: %s: server number 0x%x listed twice",
-						    path_of(fdt, node, path, sizeof(path)), s);
+						      path_of(fdt, node, path, sizeof(path)), s);
 			if (p->ncpus == PLAT_MAX_CPUS) {
 				p->cpus_ignored++;
 				continue;
@@ -229,7 +231,7 @@ static int parse_chosen(const void *fdt, struct platform *p, char *err, size_t e
 		return errorf(err, errlen, "fdt: /chosen: linux,initrd-start/end are malformed or only one is present");
 	if (p->initrd_end < p->initrd_start)
 		return errorf(err, errlen, "fdt: /chosen: linux,initrd-end 0x%llx is below linux,initrd-start 0x%llx",
-			    (unsigned long long)p->initrd_end, (unsigned long long)p->initrd_start);
+			      (unsigned long long)p->initrd_end, (unsigned long long)p->initrd_start);
 	p->has_initrd = p->initrd_end > p->initrd_start;
 	return 0;
 }
@@ -247,8 +249,7 @@ int platform_parse(const void *fdt, struct platform *p, char *err, size_t errlen
 	if (model && rc > 0 && model[rc - 1] == '\0')
 		snprintf(p->model, sizeof(p->model), "%s", model);
 	if (parse_memory(fdt, p, err, errlen) || parse_reserved(fdt, p, err, errlen) ||
-	    parse_cpus(fdt, p, err, errlen) || parse_opal(fdt, p, err, errlen) ||
-	    parse_chosen(fdt, p, err, errlen))
+	    parse_cpus(fdt, p, err, errlen) || parse_opal(fdt, p, err, errlen) || parse_chosen(fdt, p, err, errlen))
 		return -1;
 	return 0;
 }

@@ -10,12 +10,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PLAT_MAX_MEM   32
-#define PLAT_MAX_RSV   64
-#define PLAT_MAX_CPUS  64
+#define PLAT_MAX_MEM  32
+#define PLAT_MAX_RSV  64
+#define PLAT_MAX_CPUS 64
 
 struct range {
-	uint64_t start, end;    /* [start, end) */
+	uint64_t start, end; /* [start, end) */
 };
 
 struct plat_rsv {
@@ -28,9 +28,9 @@ struct platform {
 	unsigned int nmem;
 	struct plat_rsv rsv[PLAT_MAX_RSV];
 	unsigned int nrsv;
-	uint32_t cpu_server[PLAT_MAX_CPUS];   /* interrupt server numbers (PIR) */
+	uint32_t cpu_server[PLAT_MAX_CPUS]; /* interrupt server numbers (PIR) */
 	unsigned int ncpus;
-	unsigned int cpus_ignored;            /* beyond PLAT_MAX_CPUS */
+	unsigned int cpus_ignored; /* beyond PLAT_MAX_CPUS */
 	uint32_t boot_cpu;
 	uint64_t tb_freq;
 	uint64_t opal_base, opal_entry;

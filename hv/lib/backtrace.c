@@ -1,7 +1,7 @@
 #include <stddef.h>
 #include "hv/lib/backtrace.h"
 
-#define FRAME_LR_SAVE 16    /* ELFv2: caller's frame keeps our LR at 16(sp) */
+#define FRAME_LR_SAVE 16 /* ELFv2: caller's frame keeps our LR at 16(sp) */
 
 unsigned int backtrace_walk(uint64_t sp, uint64_t lo, uint64_t hi, uint64_t *out, unsigned int max)
 {

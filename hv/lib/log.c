@@ -11,8 +11,14 @@ static enum log_level log_level = LOG_INFO;
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 static const char *const level_prefix[] = { "ERROR: ", "WARNING: ", "", "debug: " };
 
-void log_set_sink(log_sink_fn sink)         { log_sink = sink; }
-void log_set_level(enum log_level level)    { log_level = level; }
+void log_set_sink(log_sink_fn sink)
+{
+	log_sink = sink;
+}
+void log_set_level(enum log_level level)
+{
+	log_level = level;
+}
 
 int log_level_from_args(const char *args)
 {
@@ -41,7 +47,7 @@ static void emit(const char *level_prefix, const char *prefix, const char *fmt, 
 		m = 0;
 	n += (size_t)m;
 	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;    /* truncated: keep the line ending */
+		n = sizeof(line) - 2; /* truncated: keep the line ending */
 	if (n == 0 || line[n - 1] != '\n')
 		line[n++] = '\n';
 	line[n] = '\0';

@@ -11,11 +11,10 @@
 #ifndef HV_LIB_REGISTRY_H
 #define HV_LIB_REGISTRY_H
 
-#define REGISTER(set, type, name) \
-	static const type name __attribute__((used, section(#set), aligned(8)))
+#define REGISTER(set, type, name) static const type name __attribute__((used, section(#set), aligned(8)))
 
 /* Weak, so that a program without any entry of the set links too. */
-#define REGISTRY_DECLARE(set, type)                                \
+#define REGISTRY_DECLARE(set, type)                              \
 	extern const type __start_##set[] __attribute__((weak)); \
 	extern const type __stop_##set[] __attribute__((weak))
 

@@ -11,7 +11,10 @@ struct spinlock {
 	volatile uint32_t locked;
 };
 
-#define SPINLOCK_INIT { 0 }
+#define SPINLOCK_INIT \
+	{             \
+		0     \
+	}
 
 static inline void spin_relax(void)
 {

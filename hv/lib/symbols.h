@@ -6,15 +6,15 @@
 
 struct hv_symbol {
 	uint64_t addr;
-	uint32_t name;      /* offset into the names blob */
+	uint32_t name; /* offset into the names blob */
 	uint32_t pad;
 };
 
 struct hv_symtab {
-	const struct hv_symbol *syms;   /* sorted by addr */
+	const struct hv_symbol *syms; /* sorted by addr */
 	unsigned int count;
 	const char *names;
-	uint64_t text_end;              /* addresses past this are not code */
+	uint64_t text_end; /* addresses past this are not code */
 };
 
 extern const struct hv_symtab hv_symtab;

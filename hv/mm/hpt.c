@@ -120,16 +120,16 @@ uint64_t hpt_tlbie_rb(uint64_t v, uint64_t r, uint64_t ptex)
 	} else {
 		rb |= (va_low << b) & 0x7ff000;
 		rb &= ~((1ull << a) - 1);
-		rb |= (va_low << (b - 12)) & 0xfe;      /* AVAL */
-		rb |= 1;                                 /* L */
-		rb |= r & 0xff000 & ((1ull << a) - 1);   /* LP */
+		rb |= (va_low << (b - 12)) & 0xfe;     /* AVAL */
+		rb |= 1;                               /* L */
+		rb |= r & 0xff000 & ((1ull << a) - 1); /* LP */
 	}
-	rb |= (v >> HPTE_V_SSIZE_SHIFT) << 8;            /* B */
+	rb |= (v >> HPTE_V_SSIZE_SHIFT) << 8; /* B */
 	return rb;
 }
 
-int hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_bitmap,
-	     uint64_t ram_size, uint64_t host_ram_base)
+int hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_bitmap, uint64_t ram_size,
+	     uint64_t host_ram_base)
 {
 	if (shift < HPT_MIN_SHIFT || shift > HPT_MAX_SHIFT || !table || !hv_owned_bitmap)
 		return -1;
@@ -160,17 +160,23 @@ long hpt_install_vrma(struct hpt *h, uint64_t rma_size, unsigned int page_shift)
 	unsigned int row;
 
 	switch (page_shift) {
-	case 12: row = HV_PS_4K; break;
-	case 16: row = HV_PS_64K; break;
-	case 24: row = HV_PS_16M; break;
-	default: return H_PARAMETER;
+	case 12:
+		row = HV_PS_4K;
+		break;
+	case 16:
+		row = HV_PS_64K;
+		break;
+	case 24:
+		row = HV_PS_16M;
+		break;
+	default:
+		return H_PARAMETER;
 	}
 	uint64_t psize = 1ull << page_shift;
-	if (!rma_size || (rma_size & (psize - 1)) || rma_size > h->ram_size ||
-	    rma_size > (1ull << 40))
+	if (!rma_size || (rma_size & (psize - 1)) || rma_size > h->ram_size || rma_size > (1ull << 40))
 		return H_PARAMETER;
 	uint64_t npages = rma_size >> page_shift;
-	if (npages > h->hash_mask + 1)      /* one entry per PTEG */
+	if (npages > h->hash_mask + 1) /* one entry per PTEG */
 		return H_PARAMETER;
 
 	const uint64_t vsid_hash = VRMA_VSID ^ (VRMA_VSID << 25);
@@ -183,8 +189,8 @@ long hpt_install_vrma(struct hpt *h, uint64_t rma_size, unsigned int page_shift)
 
 	uint64_t v0 = HPTE_V_1TB_SEG | (VRMA_VSID << (40 - 16)) | HPTE_V_BOLTED | HPTE_V_VALID |
 		      (page_shift > 12 ? HPTE_V_LARGE : 0);
-	uint64_t r0 = ((uint64_t)hv_page_sizes[row].penc << HPTE_R_LP_SHIFT) |
-		      HPTE_R_R | HPTE_R_C | HPTE_R_M;      /* PP = 00: supervisor RW */
+	uint64_t r0 = ((uint64_t)hv_page_sizes[row].penc << HPTE_R_LP_SHIFT) | HPTE_R_R | HPTE_R_C |
+		      HPTE_R_M; /* PP = 00: supervisor RW */
 	for (i = 0; i < npages; i++) {
 		uint64_t ptex = (((i ^ vsid_hash) & h->hash_mask) << 3) + VRMA_SLOT;
 		uint64_t addr = i << page_shift;
@@ -218,8 +224,7 @@ uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift)
 	return ((uint64_t)enc >> 4) << LPCR_VRMASD_SH;
 }
 
-long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel,
-		 uint64_t *slot_out)
+long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out)
 {
 	/* QEMU and KVM ignore unknown flags; we refuse them. */
 	if (flags & ~HPT_H_ENTER_FLAGS)
@@ -290,16 +295,14 @@ static uint64_t *guest_entry(struct hpt *h, uint64_t ptex, uint64_t *v_raw)
 
 /* Removes a guest entry if it matches; ptex already range-checked. Returns
  * true with the old entry (guest view, final R/C) in *vp, *rp. */
-static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t avpn,
-		       uint64_t *vp, uint64_t *rp)
+static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t avpn, uint64_t *vp, uint64_t *rp)
 {
 	uint64_t v_raw, *p = guest_entry(h, ptex, &v_raw);
 	if (!p)
 		return false;
 	uint64_t r_raw = hpt_ld(p + 1);
 	uint64_t v = hpt_new_to_old_v(v_raw, r_raw);
-	if (((flags & H_AVPN) && (v & ~0x7full) != avpn) ||
-	    ((flags & H_ANDCOND) && (v & avpn) != 0))
+	if (((flags & H_AVPN) && (v & ~0x7full) != avpn) || ((flags & H_ANDCOND) && (v & avpn) != 0))
 		return false;
 
 	hpt_st(p, 0);
@@ -312,8 +315,7 @@ static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t av
 	return true;
 }
 
-long hpt_h_remove(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn,
-		  uint64_t *old_pteh, uint64_t *old_ptel)
+long hpt_h_remove(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn, uint64_t *old_pteh, uint64_t *old_ptel)
 {
 	if (ptex >= h->nptes)
 		return H_PARAMETER;
@@ -336,8 +338,8 @@ long hpt_h_bulk_remove(struct hpt *h, uint64_t args[8])
 		uint64_t resp = H_BULK_REMOVE_RESPONSE | fl | ptex;
 		/* A malformed request gets a PARM response and ends the call
 		 * (KVM; QEMU returns without a response for a bad type). */
-		if (type != H_BULK_REMOVE_REQUEST ||
-		    fl == (H_BULK_REMOVE_ANDCOND | H_BULK_REMOVE_AVPN) || ptex >= h->nptes) {
+		if (type != H_BULK_REMOVE_REQUEST || fl == (H_BULK_REMOVE_ANDCOND | H_BULK_REMOVE_AVPN) ||
+		    ptex >= h->nptes) {
 			args[2 * i] = resp | H_BULK_REMOVE_PARM;
 			return H_PARAMETER;
 		}
@@ -367,7 +369,7 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 	uint64_t bits = ((flags << 55) & HPTE_R_PP0) | ((flags << 48) & HPTE_R_KEY_HI) |
 			(flags & (HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_LO));
 	uint64_t r_new = (r_raw & ~PROTECT_MASK) | bits;
-	if (r_new == r_raw)         /* nothing changes: no invalidation (KVM) */
+	if (r_new == r_raw) /* nothing changes: no invalidation (KVM) */
 		return H_SUCCESS;
 
 	hpt_st(p, v_raw & ~HPTE_V_VALID);

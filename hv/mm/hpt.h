@@ -41,70 +41,69 @@
 #include "hv/mm/page_sizes.h"
 
 struct hpt {
-	uint64_t *table;          /* 16-byte HPTEs, big-endian in memory */
-	uint64_t nptes;           /* power of two */
-	uint64_t ram_size;        /* guest real addresses [0, ram_size) are RAM */
-	uint64_t host_ram_base;   /* host real address of guest real 0; 16 MiB aligned */
-	uint8_t *hv_owned;        /* nptes bits: slots the hypervisor owns (VRMA) */
-	void *ctx;                /* passed to the hooks */
+	uint64_t *table;        /* 16-byte HPTEs, big-endian in memory */
+	uint64_t nptes;         /* power of two */
+	uint64_t ram_size;      /* guest real addresses [0, ram_size) are RAM */
+	uint64_t host_ram_base; /* host real address of guest real 0; 16 MiB aligned */
+	uint8_t *hv_owned;      /* nptes bits: slots the hypervisor owns (VRMA) */
+	void *ctx;              /* passed to the hooks */
 	void (*tlb_invalidate)(void *ctx, uint64_t rb);
-	void (*zero_page)(void *ctx, uint64_t host_real, uint64_t size);   /* H_ZERO_PAGE */
+	void (*zero_page)(void *ctx, uint64_t host_real, uint64_t size); /* H_ZERO_PAGE */
 	void (*icache_sync)(void *ctx, uint64_t host_real, uint64_t size);
 	/* Added: called after an entry was made valid (hardware: ptesync), so
 	 * the table walker sees it before the guest resumes. NULL: a full
 	 * memory fence. */
 	void (*ptesync)(void *ctx);
-	uint64_t hash_mask;       /* number of PTEGs - 1 */
-	unsigned int shift;       /* log2 of the table size in bytes */
+	uint64_t hash_mask; /* number of PTEGs - 1 */
+	unsigned int shift; /* log2 of the table size in bytes */
 };
 
 /* HPTE doubleword 0 (both formats unless noted). */
-#define HPTE_V_SSIZE_SHIFT  62                        /* old format only */
-#define HPTE_V_SSIZE        0xc000000000000000ull
-#define HPTE_V_1TB_SEG      0x4000000000000000ull
-#define HPTE_V_COMMON_BITS  0x000fffffffffffffull     /* what ISA 3.0 keeps */
-#define HPTE_V_AVPN         0x3fffffffffffff80ull
-#define HPTE_V_HVLOCK       0x0000000000000040ull     /* KVM/QEMU-reserved SW bits, */
-#define HPTE_V_ABSENT       0x0000000000000020ull     /* masked from a guest's pteh */
-#define HPTE_V_BOLTED       0x0000000000000010ull
-#define HPTE_V_LOCK         0x0000000000000008ull
-#define HPTE_V_LARGE        0x0000000000000004ull
-#define HPTE_V_SECONDARY    0x0000000000000002ull
-#define HPTE_V_VALID        0x0000000000000001ull
+#define HPTE_V_SSIZE_SHIFT 62 /* old format only */
+#define HPTE_V_SSIZE       0xc000000000000000ull
+#define HPTE_V_1TB_SEG     0x4000000000000000ull
+#define HPTE_V_COMMON_BITS 0x000fffffffffffffull /* what ISA 3.0 keeps */
+#define HPTE_V_AVPN        0x3fffffffffffff80ull
+#define HPTE_V_HVLOCK      0x0000000000000040ull /* KVM/QEMU-reserved SW bits, */
+#define HPTE_V_ABSENT      0x0000000000000020ull /* masked from a guest's pteh */
+#define HPTE_V_BOLTED      0x0000000000000010ull
+#define HPTE_V_LOCK        0x0000000000000008ull
+#define HPTE_V_LARGE       0x0000000000000004ull
+#define HPTE_V_SECONDARY   0x0000000000000002ull
+#define HPTE_V_VALID       0x0000000000000001ull
 
 /* HPTE doubleword 1. */
-#define HPTE_R_PP0          0x8000000000000000ull
-#define HPTE_R_TS           0x4000000000000000ull
-#define HPTE_R_KEY_HI       0x3000000000000000ull
-#define HPTE_R_3_0_SSIZE_SHIFT 58                     /* ISA 3.0 format only */
+#define HPTE_R_PP0             0x8000000000000000ull
+#define HPTE_R_TS              0x4000000000000000ull
+#define HPTE_R_KEY_HI          0x3000000000000000ull
+#define HPTE_R_3_0_SSIZE_SHIFT 58 /* ISA 3.0 format only */
 #define HPTE_R_3_0_SSIZE_MASK  0x0c00000000000000ull
-#define HPTE_R_RPN          0x0ffffffffffff000ull     /* old format */
-#define HPTE_R_RPN_3_0      0x01fffffffffff000ull
-#define HPTE_R_LP_SHIFT     12
-#define HPTE_R_KEY_LO       0x0000000000000e00ull
-#define HPTE_R_R            0x0000000000000100ull
-#define HPTE_R_C            0x0000000000000080ull
-#define HPTE_R_WIMG         0x0000000000000078ull
-#define HPTE_R_W            0x0000000000000040ull
-#define HPTE_R_I            0x0000000000000020ull
-#define HPTE_R_M            0x0000000000000010ull
-#define HPTE_R_G            0x0000000000000008ull
-#define HPTE_R_N            0x0000000000000004ull
-#define HPTE_R_PP           0x0000000000000003ull
+#define HPTE_R_RPN             0x0ffffffffffff000ull /* old format */
+#define HPTE_R_RPN_3_0         0x01fffffffffff000ull
+#define HPTE_R_LP_SHIFT        12
+#define HPTE_R_KEY_LO          0x0000000000000e00ull
+#define HPTE_R_R               0x0000000000000100ull
+#define HPTE_R_C               0x0000000000000080ull
+#define HPTE_R_WIMG            0x0000000000000078ull
+#define HPTE_R_W               0x0000000000000040ull
+#define HPTE_R_I               0x0000000000000020ull
+#define HPTE_R_M               0x0000000000000010ull
+#define HPTE_R_G               0x0000000000000008ull
+#define HPTE_R_N               0x0000000000000004ull
+#define HPTE_R_PP              0x0000000000000003ull
 
-#define HPTES_PER_GROUP     8
-#define HPT_MIN_SHIFT       18
-#define HPT_MAX_SHIFT       46    /* HTABSIZE is 5 bits: log2(bytes) - 18 <= 28 */
+#define HPTES_PER_GROUP 8
+#define HPT_MIN_SHIFT   18
+#define HPT_MAX_SHIFT   46 /* HTABSIZE is 5 bits: log2(bytes) - 18 <= 28 */
 
-#define VRMA_VSID           0x1ffffffull
-#define VRMA_SLOT           7     /* slot of each VRMA PTEG used, as KVM */
+#define VRMA_VSID 0x1ffffffull
+#define VRMA_SLOT 7 /* slot of each VRMA PTEG used, as KVM */
 
-#define LPCR_VRMASD_SH      47
-#define LPCR_VRMASD         (0x1full << LPCR_VRMASD_SH)
+#define LPCR_VRMASD_SH 47
+#define LPCR_VRMASD    (0x1full << LPCR_VRMASD_SH)
 
 /* The H_ENTER flags accepted; any other bit is H_PARAMETER. */
-#define HPT_H_ENTER_FLAGS   (H_EXACT | H_ZERO_PAGE | H_ICACHE_INVALIDATE | \
-                             H_ICACHE_SYNCHRONIZE | H_COALESCE_CAND)
+#define HPT_H_ENTER_FLAGS (H_EXACT | H_ZERO_PAGE | H_ICACHE_INVALIDATE | H_ICACHE_SYNCHRONIZE | H_COALESCE_CAND)
 
 /* Big-endian doubleword access to the table: single 8-byte loads/stores
  * (hardware updates R/C concurrently), byte-swapped on a little-endian host. */
@@ -134,8 +133,7 @@ static inline uint64_t hpt_old_to_new_v(uint64_t v)
 
 static inline uint64_t hpt_old_to_new_r(uint64_t v, uint64_t r)
 {
-	return (r & ~HPTE_R_3_0_SSIZE_MASK) |
-	       ((v >> HPTE_V_SSIZE_SHIFT) << HPTE_R_3_0_SSIZE_SHIFT);
+	return (r & ~HPTE_R_3_0_SSIZE_MASK) | ((v >> HPTE_V_SSIZE_SHIFT) << HPTE_R_3_0_SSIZE_SHIFT);
 }
 
 static inline uint64_t hpt_new_to_old_v(uint64_t v, uint64_t r)
@@ -157,22 +155,27 @@ static inline bool hpt_is_hv_owned(const struct hpt *h, uint64_t ptex)
 /* Returns 0, or -1 (shift outside 18..46, table not aligned to its size,
  * host_ram_base not 16 MiB aligned, RAM empty or beyond 2^57). Clears the
  * hooks: set them after. */
-int  hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_bitmap, uint64_t ram_size, uint64_t host_ram_base); /* zeroes table+bitmap */
+int hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_bitmap, uint64_t ram_size,
+	     uint64_t host_ram_base); /* zeroes table+bitmap */
 /* Maps guest real [0, rma_size) through the VRMA (VSID 0x1ffffff, 1 TB
  * segment, base = actual = page_shift), one bolted entry per page in slot 7 of
  * its primary PTEG, and marks those slots hypervisor-owned. H_PARAMETER: bad
  * page_shift, rma_size 0, not a multiple of the page, beyond RAM or 1 TB, or
  * more pages than PTEGs. H_PTEG_FULL: a target slot is in use (nothing is
  * written then). Call before the guest runs. */
-long hpt_install_vrma(struct hpt *h, uint64_t rma_size, unsigned int page_shift); /* 12, 16 or 24; returns H_SUCCESS or an error */
+long hpt_install_vrma(struct hpt *h, uint64_t rma_size,
+		      unsigned int page_shift); /* 12, 16 or 24; returns H_SUCCESS or an error */
 /* For page_shift 12, 16, 24; UINT64_MAX for any other. */
-uint64_t hpt_vrma_ps_bits(unsigned int page_shift);  /* partition-table dw0 PS bits (KVM: ((slb_v & SLB_VSID_L) >> 1) | ((slb_v & SLB_VSID_LP) << 1)) */
+uint64_t hpt_vrma_ps_bits(
+	unsigned int
+		page_shift); /* partition-table dw0 PS bits (KVM: ((slb_v & SLB_VSID_L) >> 1) | ((slb_v & SLB_VSID_LP) << 1)) */
 uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift); /* LPCR VRMASD field value, already shifted into place */
 long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out);
 long hpt_h_remove(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn, uint64_t *old_pteh, uint64_t *old_ptel);
 long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn);
-long hpt_h_read(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t out[8]); /* out[0..1] or out[0..7] with H_READ_4 */
-long hpt_h_bulk_remove(struct hpt *h, uint64_t args[8]);   /* in/out: the guest's r4..r11 */
+long hpt_h_read(struct hpt *h, uint64_t flags, uint64_t ptex,
+		uint64_t out[8]);                        /* out[0..1] or out[0..7] with H_READ_4 */
+long hpt_h_bulk_remove(struct hpt *h, uint64_t args[8]); /* in/out: the guest's r4..r11 */
 long hpt_h_clear_ref(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old_ptel);
 long hpt_h_clear_mod(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old_ptel);
 

@@ -6,7 +6,7 @@
 #include "hv/config/platform.h"
 
 /* extra: ranges the firmware does not know are busy (image, FDT, initrd). */
-int memmap_init(struct palloc *pa, const struct platform *p, const struct plat_rsv *extra,
-		unsigned int nextra, char *err, size_t errlen);
+int memmap_init(struct palloc *pa, const struct platform *p, const struct plat_rsv *extra, unsigned int nextra,
+		char *err, size_t errlen);
 
 #endif

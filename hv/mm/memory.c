@@ -23,8 +23,8 @@ uint64_t hv_alloc_pages(uint64_t size, uint64_t align)
 	enum palloc_err e = palloc_alloc(&hv_palloc, size, align, &addr);
 	spin_unlock(&palloc_lock);
 	if (e) {
-		log_warn("memory: cannot allocate %llu KiB aligned to %llu KiB: %s",
-			 (unsigned long long)(size >> 10), (unsigned long long)(align >> 10), palloc_strerror(e));
+		log_warn("memory: cannot allocate %llu KiB aligned to %llu KiB: %s", (unsigned long long)(size >> 10),
+			 (unsigned long long)(align >> 10), palloc_strerror(e));
 		return 0;
 	}
 	return addr;

@@ -1,8 +1,14 @@
 #include <string.h>
 #include "hv/mm/page_alloc.h"
 
-static uint64_t round_up(uint64_t v, uint64_t a)   { return (v + a - 1) & ~(a - 1); }
-static uint64_t round_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+static uint64_t round_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+static uint64_t round_down(uint64_t v, uint64_t a)
+{
+	return v & ~(a - 1);
+}
 
 void palloc_init(struct palloc *pa)
 {
@@ -62,7 +68,7 @@ enum palloc_err palloc_add(struct palloc *pa, uint64_t start, uint64_t end)
 	start = round_up(start, PAGE_SIZE);
 	end = round_down(end, PAGE_SIZE);
 	if (end <= start)
-		return PALLOC_OK;   /* less than a page: nothing usable */
+		return PALLOC_OK; /* less than a page: nothing usable */
 	enum palloc_err e = insert_free(pa, start, end);
 	if (!e)
 		pa->total += end - start;
@@ -91,7 +97,7 @@ static enum palloc_err carve(struct palloc *pa, uint64_t start, uint64_t end)
 			x->end = cut_s;
 			enum palloc_err e = insert_at(pa, i + 1, cut_e, old_end);
 			if (e) {
-				x->end = old_end;   /* undo: leave the extent whole */
+				x->end = old_end; /* undo: leave the extent whole */
 				pa->free_bytes += cut_e - cut_s;
 				return e;
 			}
@@ -151,11 +157,16 @@ bool palloc_is_allocated(const struct palloc *pa, uint64_t start, uint64_t end)
 const char *palloc_strerror(enum palloc_err e)
 {
 	switch (e) {
-	case PALLOC_OK:       return "ok";
-	case PALLOC_ENOMEM:   return "out of memory";
-	case PALLOC_EINVAL:   return "invalid size or alignment";
-	case PALLOC_EOVERLAP: return "range overlaps free memory";
-	case PALLOC_EFULL:    return "too many free extents";
+	case PALLOC_OK:
+		return "ok";
+	case PALLOC_ENOMEM:
+		return "out of memory";
+	case PALLOC_EINVAL:
+		return "invalid size or alignment";
+	case PALLOC_EOVERLAP:
+		return "range overlaps free memory";
+	case PALLOC_EFULL:
+		return "too many free extents";
 	}
 	return "unknown error";
 }

@@ -12,26 +12,26 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define PAGE_SIZE        4096ull
+#define PAGE_SIZE          4096ull
 #define PALLOC_MAX_EXTENTS 256
 
 struct extent {
-	uint64_t start, end;    /* [start, end), page aligned */
+	uint64_t start, end; /* [start, end), page aligned */
 };
 
 struct palloc {
 	struct extent free[PALLOC_MAX_EXTENTS];
 	unsigned int nfree;
-	uint64_t total;         /* bytes ever added */
+	uint64_t total; /* bytes ever added */
 	uint64_t free_bytes;
 };
 
 enum palloc_err {
 	PALLOC_OK = 0,
-	PALLOC_ENOMEM,      /* no extent fits */
-	PALLOC_EINVAL,      /* zero size, bad alignment, wrap-around */
-	PALLOC_EOVERLAP,    /* freeing or adding memory that is already free */
-	PALLOC_EFULL,       /* extent table full */
+	PALLOC_ENOMEM,   /* no extent fits */
+	PALLOC_EINVAL,   /* zero size, bad alignment, wrap-around */
+	PALLOC_EOVERLAP, /* freeing or adding memory that is already free */
+	PALLOC_EFULL,    /* extent table full */
 };
 
 void palloc_init(struct palloc *pa);

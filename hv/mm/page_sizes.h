@@ -21,24 +21,27 @@
 #include <stdint.h>
 
 struct hv_page_size {
-	uint8_t base_shift;     /* segment base page size (SLB L||LP selects it) */
-	uint8_t actual_shift;   /* page size the HPTE maps */
-	uint8_t penc;           /* HPTE LP encoding (0 for the 4K/4K row, L = 0) */
-	uint16_t slb_enc;       /* SLB VSID-word L||LP bits of the base size */
+	uint8_t base_shift;   /* segment base page size (SLB L||LP selects it) */
+	uint8_t actual_shift; /* page size the HPTE maps */
+	uint8_t penc;         /* HPTE LP encoding (0 for the 4K/4K row, L = 0) */
+	uint16_t slb_enc;     /* SLB VSID-word L||LP bits of the base size */
 };
 
 /* SLB VSID word bits (Linux mmu-hash.h SLB_VSID_L / SLB_VSID_LP). */
-#define SLB_VSID_L      0x100u
-#define SLB_VSID_LP     0x030u
-#define SLB_VSID_LP_01  0x010u
+#define SLB_VSID_L     0x100u
+#define SLB_VSID_LP    0x030u
+#define SLB_VSID_LP_01 0x010u
 
 #define HV_NUM_PAGE_SIZES 6
 extern const struct hv_page_size hv_page_sizes[HV_NUM_PAGE_SIZES];
 
 /* Row indexes, for code that wants a specific pair. */
 enum {
-	HV_PS_4K = 0, HV_PS_4K_64K, HV_PS_4K_16M,
-	HV_PS_64K, HV_PS_64K_16M,
+	HV_PS_4K = 0,
+	HV_PS_4K_64K,
+	HV_PS_4K_16M,
+	HV_PS_64K,
+	HV_PS_64K_16M,
 	HV_PS_16M,
 };
 

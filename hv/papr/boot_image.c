@@ -32,7 +32,8 @@ int boot_image_load(void *mem, uint64_t mem_size, const struct partition_config 
 	out->rtas_base = mem_size - GUEST_RTAS_AREA;
 	out->fdt_addr = out->rtas_base - GUEST_FDT_MAX;
 	if (top > out->fdt_addr)
-		return errorf(err, errlen, "kernel and initrd end at 0x%llx, above the device tree at 0x%llx: give it more memory",
+		return errorf(err, errlen,
+			      "kernel and initrd end at 0x%llx, above the device tree at 0x%llx: give it more memory",
 			      (unsigned long long)top, (unsigned long long)out->fdt_addr);
 	memcpy(base + out->rtas_base, rtas_blob, rtas_blob_words * 4);
 	gp->initrd_start = out->initrd_addr;

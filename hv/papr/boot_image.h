@@ -14,7 +14,7 @@
 #include "hv/config/config.h"
 #include "hv/papr/guest_fdt.h"
 
-#define GUEST_FDT_MAX (64 * 1024)
+#define GUEST_FDT_MAX   (64 * 1024)
 #define GUEST_RTAS_AREA (64 * 1024) /* the last 64 KiB of memory: the RTAS blob */
 
 struct boot_image {

@@ -5,7 +5,12 @@
 #include "hv/mm/page_sizes.h"
 #include "hv/papr/rtas.h"
 
-#define TRY(x) do { int rc_ = (x); if (rc_) return rc_; } while (0)
+#define TRY(x)                      \
+	do {                        \
+		int rc_ = (x);      \
+		if (rc_)            \
+			return rc_; \
+	} while (0)
 
 static int prop_u64(void *fdt, const char *name, uint64_t v)
 {
@@ -54,11 +59,12 @@ static int cpus_node(void *fdt, const struct guest_fdt_params *gp)
 		TRY(fdt_property_u32(fdt, "d-cache-size", 0x8000));
 		TRY(fdt_property_u32(fdt, "i-cache-size", 0x8000));
 		TRY(fdt_property_u32(fdt, "cpu-version", 0x4e1200));
-		TRY(fdt_property_u32(fdt, "ibm,vmx", 2));          /* VMX and VSX */
+		TRY(fdt_property_u32(fdt, "ibm,vmx", 2)); /* VMX and VSX */
 		TRY(fdt_property_u32(fdt, "ibm,dfp", 1));
 		TRY(fdt_property_u32(fdt, "ibm,purr", 1));
 		TRY(fdt_property_u32(fdt, "ibm,spurr", 1));
-		fdt32_t segs[4] = { cpu_to_fdt32(28), cpu_to_fdt32(40), cpu_to_fdt32(0xffffffff), cpu_to_fdt32(0xffffffff) };
+		fdt32_t segs[4] = { cpu_to_fdt32(28), cpu_to_fdt32(40), cpu_to_fdt32(0xffffffff),
+				    cpu_to_fdt32(0xffffffff) };
 		TRY(fdt_property(fdt, "ibm,processor-segment-sizes", segs, sizeof(segs)));
 		TRY(fdt_property_u32(fdt, "d-cache-block-size", 128));
 		TRY(fdt_property_u32(fdt, "i-cache-block-size", 128));
@@ -101,7 +107,7 @@ static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", (uint32_t)gp->rtas_base));
 	TRY(fdt_property(fdt, "ibm,extended-os-term", NULL, 0));
 	TRY(fdt_property_u32(fdt, "rtas-event-scan-rate", 1));
-	RTAS_FOREACH(s) {
+	RTAS_FOREACH (s) {
 		TRY(fdt_property_u32(fdt, s->name, s->token));
 	}
 	return fdt_end_node(fdt);
@@ -157,7 +163,7 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 
 	TRY(rtas_node(buf, gp));
 	TRY(xics_node(buf, gp));
-	if (gp->nvram_size) {               /* reached through RTAS nvram-fetch/store */
+	if (gp->nvram_size) { /* reached through RTAS nvram-fetch/store */
 		TRY(fdt_begin_node(buf, "nvram"));
 		TRY(fdt_property_string(buf, "device_type", "nvram"));
 		TRY(fdt_property_u32(buf, "#bytes", gp->nvram_size));

@@ -7,16 +7,16 @@
 #include <stdint.h>
 
 struct guest_fdt_params {
-	const char *name;           /* partition name: in the model and ibm,partition-name */
+	const char *name; /* partition name: in the model and ibm,partition-name */
 	uint64_t mem_size;
-	unsigned int hpt_shift;     /* log2 of the HPT size: ibm,pft-size */
+	unsigned int hpt_shift; /* log2 of the HPT size: ibm,pft-size */
 	unsigned int nvcpus;
 	uint64_t tb_freq;
 	const char *bootargs;
-	uint64_t initrd_start, initrd_size;    /* size 0: none */
+	uint64_t initrd_start, initrd_size; /* size 0: none */
 	uint32_t vty_reg;
 	uint64_t rtas_base, rtas_size;
-	uint32_t nvram_size;        /* 0: no NVRAM */
+	uint32_t nvram_size; /* 0: no NVRAM */
 };
 
 /* Builds into buf; returns 0 or a negative libfdt error. */

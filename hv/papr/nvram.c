@@ -23,7 +23,7 @@ void nvram_format(uint8_t *nvram, size_t size)
 	memset(nvram, 0, size);
 	nvram[0] = NVRAM_SIG_FREE;
 	nvram[1] = nvram_header_checksum(NVRAM_SIG_FREE, blocks, free_name);
-	nvram[2] = (uint8_t)(blocks >> 8);          /* length in 16-byte blocks, big-endian */
+	nvram[2] = (uint8_t)(blocks >> 8); /* length in 16-byte blocks, big-endian */
 	nvram[3] = (uint8_t)blocks;
 	memcpy(nvram + 4, free_name, 12);
 }

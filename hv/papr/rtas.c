@@ -10,7 +10,7 @@ const unsigned int rtas_blob_words = sizeof(rtas_blob) / sizeof(rtas_blob[0]);
 
 static const struct rtas_service *find(uint32_t token)
 {
-	RTAS_FOREACH(s) {
+	RTAS_FOREACH (s) {
 		if (s->token == token)
 			return s;
 	}
@@ -19,8 +19,8 @@ static const struct rtas_service *find(uint32_t token)
 
 const char *rtas_registry_duplicate(void)
 {
-	RTAS_FOREACH(s) {
-		RTAS_FOREACH(t) {
+	RTAS_FOREACH (s) {
+		RTAS_FOREACH (t) {
 			if (t < s && (t->token == s->token || !strcmp(t->name, s->name)))
 				return s->name;
 		}

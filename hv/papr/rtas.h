@@ -16,8 +16,8 @@
 #include "hv/lib/bytes.h"
 #include "hv/lib/registry.h"
 
-#define RTAS_MAX_ARGS 16 /* of each kind; PAPR's calls use at most 8 */
-#define RTAS_ANY 0xff    /* a service's nargs when it checks the count itself */
+#define RTAS_MAX_ARGS 16   /* of each kind; PAPR's calls use at most 8 */
+#define RTAS_ANY      0xff /* a service's nargs when it checks the count itself */
 
 struct rtas_args {
 	uint32_t token, nargs, nret;
@@ -41,8 +41,8 @@ struct vcpu;
 struct rtas_service {
 	const char *name; /* the /rtas property */
 	uint32_t token;
-	uint8_t nargs;    /* exact, or RTAS_ANY */
-	uint8_t nret_min; /* returns it needs, the status included */
+	uint8_t nargs;                                        /* exact, or RTAS_ANY */
+	uint8_t nret_min;                                     /* returns it needs, the status included */
 	int32_t (*call)(struct vcpu *v, struct rtas_args *a); /* returns the status */
 };
 
@@ -50,7 +50,7 @@ struct rtas_service {
 	REGISTER(rtas_services, struct rtas_service, rtas_service_##id) = { name_, token_, nargs_, nret_min_, fn_ }
 
 REGISTRY_DECLARE(rtas_services, struct rtas_service);
-#define RTAS_FOREACH(it) REGISTRY_FOREACH(rtas_services, struct rtas_service, it)
+#define RTAS_FOREACH(it) REGISTRY_FOREACH (rtas_services, struct rtas_service, it)
 
 /* The name of a service whose token or name an earlier one has, or NULL. */
 const char *rtas_registry_duplicate(void);

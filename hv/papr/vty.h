@@ -10,7 +10,7 @@
 
 #include "hv/lib/spinlock.h"
 
-#define VTY_LINE_MAX 160
+#define VTY_LINE_MAX   160
 #define VTY_INPUT_SIZE 64
 
 typedef void (*vty_line_fn)(void *ctx, const char *line);

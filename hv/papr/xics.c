@@ -7,7 +7,7 @@ void xics_init(struct xics *x, unsigned int nservers)
 	memset(x, 0, sizeof(*x));
 	x->nservers = nservers > XICS_MAX_SERVERS ? XICS_MAX_SERVERS : nservers;
 	for (unsigned int i = 0; i < XICS_MAX_SERVERS; i++) {
-		x->icp[i].cppr = 0;                 /* everything masked until the OS opens up */
+		x->icp[i].cppr = 0; /* everything masked until the OS opens up */
 		x->icp[i].mfrr = XICS_PRIO_NONE;
 		x->icp[i].pending_prio = XICS_PRIO_NONE;
 	}
@@ -74,7 +74,7 @@ long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr)
 	if (icp->xisr) {
 		if (icp->xisr >= XICS_IRQ_BASE) {
 			struct xics_source *s = source(x, icp->xisr);
-			s->pending = false;     /* in service until its EOI */
+			s->pending = false; /* in service until its EOI */
 			s->presented = false;
 		}
 		icp->cppr = icp->pending_prio;
@@ -113,7 +113,7 @@ long xics_h_eoi(struct xics *x, unsigned int server, uint64_t xirr)
 		return H_PARAMETER;
 	x->icp[server].cppr = (uint8_t)(xirr >> 24);
 	if (s && s->lsi && s->asserted)
-		s->pending = true;          /* still asserted: fires again */
+		s->pending = true; /* still asserted: fires again */
 	icp_update(x, server);
 	return H_SUCCESS;
 }
@@ -145,7 +145,8 @@ int xics_set_xive(struct xics *x, uint32_t irq, uint32_t server, uint32_t priori
 int xics_get_xive(const struct xics *x, uint32_t irq, uint32_t *server, uint32_t *priority)
 {
 	const struct xics_source *s = (irq >= XICS_IRQ_BASE && irq < XICS_IRQ_BASE + XICS_NR_IRQS)
-					      ? &x->src[irq - XICS_IRQ_BASE] : 0;
+					      ? &x->src[irq - XICS_IRQ_BASE]
+					      : 0;
 	if (!s)
 		return RTAS_PARAM_ERROR;
 	*server = s->server;

@@ -13,17 +13,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define XICS_IPI          0x2u       /* the source number of an IPI */
-#define XICS_IRQ_BASE     0x1000u    /* first ICS source number */
-#define XICS_NR_IRQS      64u
-#define XICS_MAX_SERVERS  32u
-#define XICS_PRIO_NONE    0xffu
+#define XICS_IPI         0x2u    /* the source number of an IPI */
+#define XICS_IRQ_BASE    0x1000u /* first ICS source number */
+#define XICS_NR_IRQS     64u
+#define XICS_MAX_SERVERS 32u
+#define XICS_PRIO_NONE   0xffu
 
 struct xics_icp {
-	uint8_t cppr;           /* current processor priority */
-	uint8_t mfrr;           /* IPI request; 0xff: none */
-	uint8_t pending_prio;   /* priority of the presented source */
-	uint32_t xisr;          /* presented source; 0: none */
+	uint8_t cppr;         /* current processor priority */
+	uint8_t mfrr;         /* IPI request; 0xff: none */
+	uint8_t pending_prio; /* priority of the presented source */
+	uint32_t xisr;        /* presented source; 0: none */
 };
 
 struct xics_source {
@@ -32,7 +32,7 @@ struct xics_source {
 	uint8_t saved_priority; /* restored by ibm,int-on */
 	bool pending;           /* raised and not yet presented/accepted */
 	bool presented;
-	bool lsi;               /* level: stays asserted until the device lowers it */
+	bool lsi; /* level: stays asserted until the device lowers it */
 	bool asserted;
 };
 
@@ -47,7 +47,7 @@ void xics_init(struct xics *x, unsigned int nservers);
 bool xics_pending(const struct xics *x, unsigned int server);
 
 /* hcall semantics; they return a PAPR status (H_SUCCESS, H_PARAMETER). */
-long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr);     /* accept */
+long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr); /* accept */
 long xics_h_ipoll(const struct xics *x, unsigned int server, uint64_t *xirr, uint64_t *mfrr);
 long xics_h_cppr(struct xics *x, unsigned int server, uint64_t cppr);
 long xics_h_eoi(struct xics *x, unsigned int server, uint64_t xirr);

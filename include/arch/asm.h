@@ -1,4 +1,6 @@
-/* Assembler helpers shared by boot/ and drivers/. */
+/* Assembler helpers shared by boot/, hv/arch/ and drivers/ (assembly, not C:
+ * the formatter leaves it alone). */
+/* clang-format off */
 #ifndef ARCH_ASM_H
 #define ARCH_ASM_H
 

@@ -5,11 +5,20 @@
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
-static inline void sync(void)  { __asm__ volatile("sync" ::: "memory"); }
-static inline void isync(void) { __asm__ volatile("isync" ::: "memory"); }
+static inline void sync(void)
+{
+	__asm__ volatile("sync" ::: "memory");
+}
+static inline void isync(void)
+{
+	__asm__ volatile("isync" ::: "memory");
+}
 
 /* Spin-wait hint: low SMT priority for a moment, then back to normal. */
-static inline void cpu_relax(void) { __asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory"); }
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("or 1,1,1; or 2,2,2" ::: "memory");
+}
 
 /* Directed hypervisor doorbell (msgsnd type 5) to the thread whose PIR is pir. */
 static inline void doorbell_send_hv(uint32_t pir)
@@ -34,7 +43,10 @@ static inline void reservation_clear(void)
 }
 
 /* An unconditional trap (program interrupt). */
-static inline void trap(void) { __asm__ volatile("tw 31,0,0" ::: "memory"); }
+static inline void trap(void)
+{
+	__asm__ volatile("tw 31,0,0" ::: "memory");
+}
 
 /* Stores the address of its own trap instruction in *slot, then traps:
  * lets an exception handler recognise exactly this trap. */

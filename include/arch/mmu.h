@@ -7,7 +7,10 @@
 #define SLB_ENTRIES 32
 #define SLB_ESID_V  (1ull << 27) /* slbmfee: the entry is valid */
 
-static inline void ptesync(void) { __asm__ volatile("ptesync" ::: "memory"); }
+static inline void ptesync(void)
+{
+	__asm__ volatile("ptesync" ::: "memory");
+}
 
 /* Drops every translation cached for lpid (partition scope, RIC = 2). */
 static inline void tlbie_lpid(uint32_t lpid)
@@ -21,7 +24,10 @@ static inline void tlbie_lpid(uint32_t lpid)
 /* Drops the translation of one page of lpid; rb as the ISA's tlbie RB. */
 static inline void tlbie_page(uint64_t rb, uint32_t lpid)
 {
-	__asm__ volatile("ptesync; tlbie %0,%1,0,0,0; eieio; tlbsync; ptesync" : : "r"(rb), "r"((uint64_t)lpid) : "memory");
+	__asm__ volatile("ptesync; tlbie %0,%1,0,0,0; eieio; tlbsync; ptesync"
+			 :
+			 : "r"(rb), "r"((uint64_t)lpid)
+			 : "memory");
 }
 
 /* Invalidates the whole SLB, entry 0 included. */

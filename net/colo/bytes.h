@@ -9,12 +9,12 @@
 /* TCP sequence arithmetic modulo 2^32 */
 static inline int colo_seq_lt(uint32_t a, uint32_t b)
 {
-    return (int32_t)(a - b) < 0;
+	return (int32_t)(a - b) < 0;
 }
 
 static inline int colo_seq_le(uint32_t a, uint32_t b)
 {
-    return (int32_t)(a - b) <= 0;
+	return (int32_t)(a - b) <= 0;
 }
 
 #endif

@@ -24,20 +24,28 @@ static uint64_t rnd(void)
 static uint64_t arg(uint64_t mem, uint64_t nptes)
 {
 	switch (rnd() % 8) {
-	case 0: return rnd() % 8;
-	case 1: return rnd() % nptes;
-	case 2: return nptes + rnd() % 64;
-	case 3: return mem - 4096 + (rnd() % 8192);
-	case 4: return (rnd() % (mem >> 12)) << 12;
-	case 5: return ~0ull - rnd() % 16;
-	default: return rnd();
+	case 0:
+		return rnd() % 8;
+	case 1:
+		return rnd() % nptes;
+	case 2:
+		return nptes + rnd() % 64;
+	case 3:
+		return mem - 4096 + (rnd() % 8192);
+	case 4:
+		return (rnd() % (mem >> 12)) << 12;
+	case 5:
+		return ~0ull - rnd() % 16;
+	default:
+		return rnd();
 	}
 }
 
 static const uint64_t known[] = {
-	H_REMOVE, H_ENTER, H_READ, H_CLEAR_MOD, H_CLEAR_REF, H_PROTECT, H_SET_SPRG0, H_PAGE_INIT,
-	H_GET_TERM_CHAR, H_PUT_TERM_CHAR, H_REGISTER_VPA, H_CONFER, H_PROD, H_BULK_REMOVE,
-	H_GET_CPU_CHARACTERISTICS, H_RANDOM, KVMPPC_H_RTAS,
+	H_REMOVE,       H_ENTER,       H_READ,      H_CLEAR_MOD,     H_CLEAR_REF,
+	H_PROTECT,      H_SET_SPRG0,   H_PAGE_INIT, H_GET_TERM_CHAR, H_PUT_TERM_CHAR,
+	H_REGISTER_VPA, H_CONFER,      H_PROD,      H_BULK_REMOVE,   H_GET_CPU_CHARACTERISTICS,
+	H_RANDOM,       KVMPPC_H_RTAS,
 };
 
 static void targeted(uint64_t mem, uint64_t nptes)
@@ -62,12 +70,18 @@ static void targeted(uint64_t mem, uint64_t nptes)
 	const uint64_t bad_ptex[] = { nptes, nptes + 7, nptes * 2, 1ull << 63, ~0ull };
 	for (unsigned int i = 0; i < sizeof(bad_ptex) / sizeof(bad_ptex[0]); i++) {
 		uint64_t x = bad_ptex[i];
-		check(hcall(H_ENTER, out, H_EXACT, x, pteh, 0x800000 | HPTE_R_M, 0, 0) == H_PARAMETER, "H_ENTER at index %llx", (unsigned long long)x);
-		check(hcall(H_REMOVE, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_REMOVE at index %llx", (unsigned long long)x);
-		check(hcall(H_READ, out, H_READ_4, x, 0, 0, 0, 0) == H_PARAMETER, "H_READ at index %llx", (unsigned long long)x);
-		check(hcall(H_PROTECT, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_PROTECT at index %llx", (unsigned long long)x);
-		check(hcall(H_CLEAR_REF, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_CLEAR_REF at index %llx", (unsigned long long)x);
-		check(hcall(H_CLEAR_MOD, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_CLEAR_MOD at index %llx", (unsigned long long)x);
+		check(hcall(H_ENTER, out, H_EXACT, x, pteh, 0x800000 | HPTE_R_M, 0, 0) == H_PARAMETER,
+		      "H_ENTER at index %llx", (unsigned long long)x);
+		check(hcall(H_REMOVE, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_REMOVE at index %llx",
+		      (unsigned long long)x);
+		check(hcall(H_READ, out, H_READ_4, x, 0, 0, 0, 0) == H_PARAMETER, "H_READ at index %llx",
+		      (unsigned long long)x);
+		check(hcall(H_PROTECT, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_PROTECT at index %llx",
+		      (unsigned long long)x);
+		check(hcall(H_CLEAR_REF, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_CLEAR_REF at index %llx",
+		      (unsigned long long)x);
+		check(hcall(H_CLEAR_MOD, out, 0, x, 0, 0, 0, 0) == H_PARAMETER, "H_CLEAR_MOD at index %llx",
+		      (unsigned long long)x);
 	}
 	/* Malformed bulk lists: every shape of tsh, indexes out of range, no end marker. */
 	for (int round = 0; round < 2000; round++) {
@@ -86,9 +100,14 @@ static void storm(uint64_t mem, uint64_t nptes, uint64_t seed)
 	for (unsigned int n = 0; n < STORM_CALLS; n++) {
 		uint64_t nr;
 		switch (rnd() % 4) {
-		case 0: nr = rnd(); break;                              /* anything */
-		case 1: nr = (rnd() % 0x500) & ~3ull; break;            /* the PAPR range */
-		default: nr = known[rnd() % (sizeof(known) / sizeof(known[0]))];
+		case 0:
+			nr = rnd();
+			break; /* anything */
+		case 1:
+			nr = (rnd() % 0x500) & ~3ull;
+			break; /* the PAPR range */
+		default:
+			nr = known[rnd() % (sizeof(known) / sizeof(known[0]))];
 		}
 		/* Calls that would only hurt the attacker itself in ways that stop the test:
 		 * sleeping, debug watchpoints on its own code, interrupt modes. */
@@ -97,7 +116,7 @@ static void storm(uint64_t mem, uint64_t nptes, uint64_t seed)
 		uint64_t a[8];
 		for (int i = 0; i < 8; i++)
 			a[i] = arg(mem, nptes);
-		if (nr == H_PAGE_INIT && a[1] < mem)            /* keep its own code and data */
+		if (nr == H_PAGE_INIT && a[1] < mem) /* keep its own code and data */
 			a[1] = 0x3000000 + (a[1] & 0xfff000);
 		if (nr == H_PUT_TERM_CHAR && a[0] == VTY)
 			a[1] = 0;
@@ -107,8 +126,8 @@ static void storm(uint64_t mem, uint64_t nptes, uint64_t seed)
 		else
 			refused++;
 	}
-	gprintf("storm of %u hcalls (seed %llx): %llu succeeded, %llu refused\n", STORM_CALLS,
-		(unsigned long long)seed, (unsigned long long)ok, (unsigned long long)refused);
+	gprintf("storm of %u hcalls (seed %llx): %llu succeeded, %llu refused\n", STORM_CALLS, (unsigned long long)seed,
+		(unsigned long long)ok, (unsigned long long)refused);
 }
 
 void guest_main(void)

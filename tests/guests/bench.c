@@ -19,7 +19,7 @@ static int got_go(void)
 
 static uint64_t pteh_for(int i)
 {
-	return ((0x100000ull + (uint64_t)i) << 12) | HPTE_V_VALID;   /* distinct AVPNs */
+	return ((0x100000ull + (uint64_t)i) << 12) | HPTE_V_VALID; /* distinct AVPNs */
 }
 
 void guest_main(void)
@@ -45,7 +45,7 @@ void guest_main(void)
 		}
 		hcall8(H_BULK_REMOVE, args);
 	}
-	for (int i = 0; i < 64; i++)   /* 16 bytes a call, each a whole line */
+	for (int i = 0; i < 64; i++) /* 16 bytes a call, each a whole line */
 		hcall(H_PUT_TERM_CHAR, out, VTY, 16, 0x62656e6368206f75ull, 0x747075742e2e2e0aull, 0, 0);
 	int empty = 0;
 	for (int i = 0; i < N; i++)

@@ -20,8 +20,10 @@ static void test_console(void)
 	check(hcall(H_PUT_TERM_CHAR, out, VTY, 0, 0, 0, 0, 0) == H_SUCCESS, "H_PUT_TERM_CHAR of 0 bytes");
 	/* 16 bytes in one call, split across r6/r7, make a whole line. */
 	check(hcall(H_PUT_TERM_CHAR, out, VTY, 16, 0x7674792031362062ull, 0x7974657320206f6bull, 0, 0) == H_SUCCESS &&
-	      hcall(H_PUT_TERM_CHAR, out, VTY, 1, 0x0a00000000000000ull, 0, 0, 0) == H_SUCCESS, "H_PUT_TERM_CHAR of 16 bytes");
-	check(hcall(H_GET_TERM_CHAR, out, VTY + 8, 0, 0, 0, 0, 0) == H_PARAMETER, "H_GET_TERM_CHAR of a terminal that does not exist");
+		      hcall(H_PUT_TERM_CHAR, out, VTY, 1, 0x0a00000000000000ull, 0, 0, 0) == H_SUCCESS,
+	      "H_PUT_TERM_CHAR of 16 bytes");
+	check(hcall(H_GET_TERM_CHAR, out, VTY + 8, 0, 0, 0, 0, 0) == H_PARAMETER,
+	      "H_GET_TERM_CHAR of a terminal that does not exist");
 	long rc = hcall(H_GET_TERM_CHAR, out, VTY, 0, 0, 0, 0, 0);
 	check(rc == H_SUCCESS && out[0] <= 16, "H_GET_TERM_CHAR: rc %ld, %llu bytes", rc, (unsigned long long)out[0]);
 }
@@ -35,15 +37,19 @@ static void test_page_init(void)
 	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, b, 0, 0, 0) == H_SUCCESS && !memcmp(page_a, page_b, 4096),
 	      "H_PAGE_INIT copies a page");
 	check(hcall(H_PAGE_INIT, out, H_ZERO_PAGE | H_ICACHE_SYNCHRONIZE, a, 0, 0, 0, 0) == H_SUCCESS &&
-	      page_a[0] == 0 && page_a[4095] == 0, "H_PAGE_INIT zeroes a page");
+		      page_a[0] == 0 && page_a[4095] == 0,
+	      "H_PAGE_INIT zeroes a page");
 	page_a[7] = 7;
 	check(hcall(H_PAGE_INIT, out, H_ZERO_PAGE, a + 8, 0, 0, 0, 0) == H_PARAMETER && page_a[7] == 7,
 	      "H_PAGE_INIT of an unaligned destination is refused and writes nothing");
-	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, b + 16, 0, 0, 0) == H_PARAMETER, "H_PAGE_INIT from an unaligned source");
-	check(hcall(H_PAGE_INIT, out, H_ZERO_PAGE, mem, 0, 0, 0, 0) == H_PARAMETER, "H_PAGE_INIT past the partition's memory");
+	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, b + 16, 0, 0, 0) == H_PARAMETER,
+	      "H_PAGE_INIT from an unaligned source");
+	check(hcall(H_PAGE_INIT, out, H_ZERO_PAGE, mem, 0, 0, 0, 0) == H_PARAMETER,
+	      "H_PAGE_INIT past the partition's memory");
 	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, mem - 2048, 0, 0, 0) == H_PARAMETER,
 	      "H_PAGE_INIT from a page that straddles the end of memory");
-	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, 1ull << 40, 0, 0, 0) == H_PARAMETER, "H_PAGE_INIT from a far address");
+	check(hcall(H_PAGE_INIT, out, H_COPY_PAGE, a, 1ull << 40, 0, 0, 0) == H_PARAMETER,
+	      "H_PAGE_INIT from a far address");
 	check(hcall(H_PAGE_INIT, out, H_ZERO_PAGE | 1, a, 0, 0, 0, 0) == H_PARAMETER && page_a[7] == 7,
 	      "H_PAGE_INIT with an unknown flag");
 }
@@ -65,12 +71,12 @@ static void put_be(uint8_t *p, int bytes, uint32_t v)
 		p[i] = (uint8_t)v;
 }
 
-#define VPA_REG    (1ull << 45)
-#define DTL_REG    (2ull << 45)
-#define SLB_REG    (3ull << 45)
-#define VPA_DEREG  (5ull << 45)
-#define DTL_DEREG  (6ull << 45)
-#define SLB_DEREG  (7ull << 45)
+#define VPA_REG   (1ull << 45)
+#define DTL_REG   (2ull << 45)
+#define SLB_REG   (3ull << 45)
+#define VPA_DEREG (5ull << 45)
+#define DTL_DEREG (6ull << 45)
+#define SLB_DEREG (7ull << 45)
 
 static void test_vpa(void)
 {
@@ -80,11 +86,13 @@ static void test_vpa(void)
 	put_be(dtl + 4, 4, 4096);
 	check(hcall(H_REGISTER_VPA, out, DTL_REG, 0, d, 0, 0, 0) == H_RESOURCE, "a DTL before a VPA is H_RESOURCE");
 	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, v + 64, 0, 0, 0) == H_PARAMETER, "a VPA not cache-line aligned");
-	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, v + 4096 - 256, 0, 0, 0) == H_PARAMETER, "a VPA that crosses a page");
+	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, v + 4096 - 256, 0, 0, 0) == H_PARAMETER,
+	      "a VPA that crosses a page");
 	put_be(vpa + 4, 2, 100);
 	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, v, 0, 0, 0) == H_PARAMETER, "a VPA smaller than 640 bytes");
 	put_be(vpa + 4, 2, 640);
-	check(hcall(H_REGISTER_VPA, out, VPA_REG, 7, v, 0, 0, 0) == H_PARAMETER, "a VPA for a vCPU that does not exist");
+	check(hcall(H_REGISTER_VPA, out, VPA_REG, 7, v, 0, 0, 0) == H_PARAMETER,
+	      "a VPA for a vCPU that does not exist");
 	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, 0, 0, 0, 0) == H_HARDWARE, "a VPA at address 0");
 	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, mem - 128, 0, 0, 0) == H_PARAMETER, "a VPA at the end of memory");
 	check(hcall(H_REGISTER_VPA, out, VPA_REG, 0, 1ull << 41, 0, 0, 0) == H_PARAMETER, "a VPA at a foreign address");
@@ -93,13 +101,16 @@ static void test_vpa(void)
 	check(vpa[9] & 0x2, "the hypervisor marks the VPA as a shared processor");
 	check(hcall(H_REGISTER_VPA, out, DTL_REG, 0, d, 0, 0, 0) == H_SUCCESS, "a DTL after the VPA registers");
 	put_be(vpa + 2048 + 4, 4, 4);
-	check(hcall(H_REGISTER_VPA, out, SLB_REG, 0, v + 2048, 0, 0, 0) == H_PARAMETER, "an SLB shadow smaller than 8 bytes");
+	check(hcall(H_REGISTER_VPA, out, SLB_REG, 0, v + 2048, 0, 0, 0) == H_PARAMETER,
+	      "an SLB shadow smaller than 8 bytes");
 	put_be(vpa + 2048 + 4, 4, 1024);
 	check(hcall(H_REGISTER_VPA, out, SLB_REG, 0, v + 2048, 0, 0, 0) == H_SUCCESS, "an SLB shadow registers");
-	check(hcall(H_REGISTER_VPA, out, VPA_DEREG, 0, 0, 0, 0, 0) == H_RESOURCE, "the VPA cannot go while the DTL is registered");
+	check(hcall(H_REGISTER_VPA, out, VPA_DEREG, 0, 0, 0, 0, 0) == H_RESOURCE,
+	      "the VPA cannot go while the DTL is registered");
 	check(hcall(H_REGISTER_VPA, out, DTL_DEREG, 0, 0, 0, 0, 0) == H_SUCCESS &&
-	      hcall(H_REGISTER_VPA, out, SLB_DEREG, 0, 0, 0, 0, 0) == H_SUCCESS &&
-	      hcall(H_REGISTER_VPA, out, VPA_DEREG, 0, 0, 0, 0, 0) == H_SUCCESS, "deregistering in order works");
+		      hcall(H_REGISTER_VPA, out, SLB_DEREG, 0, 0, 0, 0, 0) == H_SUCCESS &&
+		      hcall(H_REGISTER_VPA, out, VPA_DEREG, 0, 0, 0, 0, 0) == H_SUCCESS,
+	      "deregistering in order works");
 }
 
 static void test_set_mode_and_friends(void)
@@ -124,8 +135,8 @@ static void test_set_mode_and_friends(void)
 	check(hcall(H_SET_XDABR, out, 0x2000, 4, 0, 0, 0, 0) == H_PARAMETER, "H_SET_XDABR for the hypervisor");
 	check(hcall(H_SET_DABR, out, 0, 0, 0, 0, 0, 0) == H_SUCCESS, "H_SET_DABR off");
 	long rc = hcall(H_GET_CPU_CHARACTERISTICS, out, 0, 0, 0, 0, 0, 0);
-	check(rc == H_SUCCESS && out[0] && out[1], "H_GET_CPU_CHARACTERISTICS: %llx %llx",
-	      (unsigned long long)out[0], (unsigned long long)out[1]);
+	check(rc == H_SUCCESS && out[0] && out[1], "H_GET_CPU_CHARACTERISTICS: %llx %llx", (unsigned long long)out[0],
+	      (unsigned long long)out[1]);
 	check(hcall(H_SET_SPRG0, out, 0xfeed, 0, 0, 0, 0, 0) == H_SUCCESS, "H_SET_SPRG0");
 	uint64_t sprg0;
 	__asm__ volatile("mfsprg0 %0" : "=r"(sprg0));

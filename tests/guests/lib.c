@@ -62,8 +62,14 @@ static uint32_t cpu_prop(const char *name, int cell)
 	return p && len >= 4 * (cell + 1) ? fdt32_to_cpu(p[cell]) : 0;
 }
 
-uint64_t guest_tb_freq(void)      { return cpu_prop("timebase-frequency", 0); }
-unsigned int guest_hpt_shift(void) { return cpu_prop("ibm,pft-size", 1); }
+uint64_t guest_tb_freq(void)
+{
+	return cpu_prop("timebase-frequency", 0);
+}
+unsigned int guest_hpt_shift(void)
+{
+	return cpu_prop("ibm,pft-size", 1);
+}
 
 uint32_t rtas_token(const char *name)
 {
@@ -101,7 +107,7 @@ unsigned int guest_nvcpus(void)
 {
 	int cpus = fdt_path_offset(guest_fdt, "/cpus"), node;
 	unsigned int n = 0;
-	fdt_for_each_subnode(node, guest_fdt, cpus)
+	fdt_for_each_subnode (node, guest_fdt, cpus)
 		n++;
 	return n;
 }
@@ -128,8 +134,8 @@ extern char vec_dsi[], vec_other[], vec_dec[], vec_ext[], vec_syscall[];
 static void put_branch(uint64_t vector, const char *target)
 {
 	uint32_t *slot;
-	__asm__("" : "=r"(slot) : "0"(vector));   /* a real address, not an object gcc knows */
-	*slot = 0x48000002u | ((uint32_t)(uintptr_t)target & 0x03fffffcu);   /* ba target */
+	__asm__("" : "=r"(slot) : "0"(vector));                            /* a real address, not an object gcc knows */
+	*slot = 0x48000002u | ((uint32_t)(uintptr_t)target & 0x03fffffcu); /* ba target */
 	__asm__ volatile("dcbst 0,%0; sync; icbi 0,%0; sync; isync" : : "r"(slot) : "memory");
 }
 
@@ -143,15 +149,14 @@ void install_vectors(void)
 	put_branch(0x380, vec_dsi);
 	put_branch(0x900, vec_dec);
 	put_branch(0x500, vec_ext);
-	put_branch(0xc00, vec_syscall);   /* only user_sc1() expects one */
+	put_branch(0xc00, vec_syscall); /* only user_sc1() expects one */
 }
 
 void guest_start(const void *fdt)
 {
 	guest_fdt = fdt;
 	install_vectors();
-	gprintf("guest started, device tree at %p, %llu MiB\n", fdt,
-		(unsigned long long)(guest_mem_size() >> 20));
+	gprintf("guest started, device tree at %p, %llu MiB\n", fdt, (unsigned long long)(guest_mem_size() >> 20));
 	guest_main();
 	gprintf("GUEST RESULT: %u passed, %u failed\n", checks_passed, checks_failed);
 	guest_power_off();

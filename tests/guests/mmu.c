@@ -10,11 +10,11 @@
 #include "papr.h"
 #include "hv/mm/hpt.h"
 
-#define SLB_V         (1ull << 27)
-#define SLB_L_LP_64K  0x110ull
-#define SLB_L_16M     0x100ull
-#define DSISR_NOPTE   0x40000000ull
-#define DSISR_PROT    0x08000000ull
+#define SLB_V        (1ull << 27)
+#define SLB_L_LP_64K 0x110ull
+#define SLB_L_16M    0x100ull
+#define DSISR_NOPTE  0x40000000ull
+#define DSISR_PROT   0x08000000ull
 
 static uint64_t nptegs_mask, nptes;
 
@@ -35,17 +35,20 @@ static uint64_t pteh_of(uint64_t vsid, uint64_t ea, unsigned int shift)
 	uint64_t va = (vsid << 28) | (ea & 0x0fffffffull);
 	uint64_t avpn = (va >> 23) << 7;
 	if (shift == 24)
-		avpn &= ~(1ull << 7);       /* the low AVPN bit is a page-offset bit for 16M */
+		avpn &= ~(1ull << 7); /* the low AVPN bit is a page-offset bit for 16M */
 	return avpn | (shift > 12 ? HPTE_V_LARGE : 0) | HPTE_V_VALID;
 }
 
 static uint64_t ptel_of(uint64_t ra, unsigned int shift, uint64_t pp)
 {
-	uint64_t lp = shift == 16 ? (0x1ull << 12) : 0;   /* penc of 64K in a 64K segment; 16M is 0 */
+	uint64_t lp = shift == 16 ? (0x1ull << 12) : 0; /* penc of 64K in a 64K segment; 16M is 0 */
 	return ra | lp | HPTE_R_M | pp;
 }
 
-static uint64_t counter(int i) { return fault_info[i]; }
+static uint64_t counter(int i)
+{
+	return fault_info[i];
+}
 
 static void test_4k_mapping(void)
 {
@@ -69,7 +72,7 @@ static void test_4k_mapping(void)
 
 	rc = hcall(H_READ, out, 0, slot, 0, 0, 0, 0);
 	check(rc == H_SUCCESS && out[0] == pteh && (out[1] & HPTE_R_RPN) == ra &&
-	      (out[1] & (HPTE_R_R | HPTE_R_C)) == (HPTE_R_R | HPTE_R_C),
+		      (out[1] & (HPTE_R_R | HPTE_R_C)) == (HPTE_R_R | HPTE_R_C),
 	      "H_READ returns the guest's entry with R and C set by the accesses (%llx %llx)",
 	      (unsigned long long)out[0], (unsigned long long)out[1]);
 	rc = hcall(H_READ, out, H_READ_4, slot, 0, 0, 0, 0);
@@ -122,12 +125,14 @@ static void test_large_pages(void)
 	const uint64_t vsid64 = 0x2468, ea64 = 0x200000000ull + 0x30000, ra64 = 0x1230000;
 	*(volatile uint64_t *)(uintptr_t)(ra64 + 0x8008) = 0x6464;
 	slb_set(2, ea64 >> 28, vsid64, SLB_L_LP_64K);
-	long rc = hcall(H_ENTER, out, 0, pteg_of(vsid64, ea64, 16), pteh_of(vsid64, ea64, 16), ptel_of(ra64, 16, 0), 0, 0);
+	long rc = hcall(H_ENTER, out, 0, pteg_of(vsid64, ea64, 16), pteh_of(vsid64, ea64, 16), ptel_of(ra64, 16, 0), 0,
+			0);
 	check(rc == H_SUCCESS, "H_ENTER 64K: rc %ld", rc);
 	check(vload(ea64 + 0x8008) == 0x6464, "a 64K page maps all 64 KiB (offset 0x8008 read)");
 	check(hcall(H_REMOVE, out, 0, out[0], 0, 0, 0, 0) == H_SUCCESS, "H_REMOVE of the 64K page");
 	uint64_t dsi = counter(2);
-	check(vload(ea64 + 0x8008) == ~0ull && counter(2) == dsi + 1, "the 64K page is gone from the TLB after H_REMOVE");
+	check(vload(ea64 + 0x8008) == ~0ull && counter(2) == dsi + 1,
+	      "the 64K page is gone from the TLB after H_REMOVE");
 	check(hcall(H_ENTER, out, 0, pteg_of(vsid64, ea64, 16), pteh_of(vsid64, ea64, 16),
 		    ptel_of(ra64 + 0x2000, 16, 0), 0, 0) == H_PARAMETER,
 	      "a 64K page at a misaligned address (its low bits read as LP 0x3) is H_PARAMETER");
@@ -141,10 +146,12 @@ static void test_large_pages(void)
 	check(vload(ea16 + 0xabc000) == 0x1616, "a 16M page maps all 16 MiB (offset 0xabc000 read)");
 	check(hcall(H_REMOVE, out, 0, out[0], 0, 0, 0, 0) == H_SUCCESS, "H_REMOVE of the 16M page");
 	dsi = counter(2);
-	check(vload(ea16 + 0xabc000) == ~0ull && counter(2) == dsi + 1, "the 16M page is gone from the TLB after H_REMOVE");
+	check(vload(ea16 + 0xabc000) == ~0ull && counter(2) == dsi + 1,
+	      "the 16M page is gone from the TLB after H_REMOVE");
 	uint64_t mem = guest_mem_size();
-	check(hcall(H_ENTER, out, 0, pteg_of(vsid16, ea16, 24), pteh_of(vsid16, ea16, 24), ptel_of(mem, 24, 0), 0, 0)
-	      == H_PARAMETER, "a 16M page just past the partition's memory is H_PARAMETER");
+	check(hcall(H_ENTER, out, 0, pteg_of(vsid16, ea16, 24), pteh_of(vsid16, ea16, 24), ptel_of(mem, 24, 0), 0, 0) ==
+		      H_PARAMETER,
+	      "a 16M page just past the partition's memory is H_PARAMETER");
 }
 
 static void test_bulk_remove(void)
@@ -154,9 +161,11 @@ static void test_bulk_remove(void)
 	slb_set(4, base >> 28, vsid, 0);
 	for (int i = 0; i < 4; i++) {
 		uint64_t ea = base + (uint64_t)i * 0x1000;
-		hcall(H_ENTER, out, 0, pteg_of(vsid, ea, 12), pteh_of(vsid, ea, 12), ptel_of(0x900000 + i * 0x1000ull, 12, 0), 0, 0);
+		hcall(H_ENTER, out, 0, pteg_of(vsid, ea, 12), pteh_of(vsid, ea, 12),
+		      ptel_of(0x900000 + i * 0x1000ull, 12, 0), 0, 0);
 		slots[i] = out[0];
-		check(vload(ea) == *(uint64_t *)(uintptr_t)(0x900000 + i * 0x1000ull), "page %d mapped for bulk remove", i);
+		check(vload(ea) == *(uint64_t *)(uintptr_t)(0x900000 + i * 0x1000ull), "page %d mapped for bulk remove",
+		      i);
 	}
 	for (int i = 0; i < 4; i++) {
 		args[2 * i] = H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_AVPN | slots[i];
@@ -166,16 +175,18 @@ static void test_bulk_remove(void)
 	check(rc == H_SUCCESS, "H_BULK_REMOVE of four entries: rc %ld", rc);
 	for (int i = 0; i < 4; i++) {
 		check((args[2 * i] & H_BULK_REMOVE_TYPE) == H_BULK_REMOVE_RESPONSE &&
-		      (args[2 * i] & H_BULK_REMOVE_CODE) == H_BULK_REMOVE_SUCCESS,
+			      (args[2 * i] & H_BULK_REMOVE_CODE) == H_BULK_REMOVE_SUCCESS,
 		      "bulk response %d is success (%llx)", i, (unsigned long long)args[2 * i]);
 		uint64_t dsi = counter(2);
-		check(vload(base + (uint64_t)i * 0x1000) == ~0ull && counter(2) == dsi + 1, "page %d gone after bulk remove", i);
+		check(vload(base + (uint64_t)i * 0x1000) == ~0ull && counter(2) == dsi + 1,
+		      "page %d gone after bulk remove", i);
 	}
 	/* Again: every entry is now "not found"; a bad type is a parameter error. */
 	for (int i = 0; i < 4; i++)
 		args[2 * i] = H_BULK_REMOVE_REQUEST | slots[i];
 	hcall8(H_BULK_REMOVE, args);
-	check((args[0] & H_BULK_REMOVE_CODE) == H_BULK_REMOVE_NOT_FOUND, "bulk remove of a removed entry reports not found");
+	check((args[0] & H_BULK_REMOVE_CODE) == H_BULK_REMOVE_NOT_FOUND,
+	      "bulk remove of a removed entry reports not found");
 	args[0] = H_BULK_REMOVE_RESPONSE | slots[0];
 	args[2] = H_BULK_REMOVE_END;
 	check(hcall8(H_BULK_REMOVE, args) == H_PARAMETER, "a bulk request of type 'response' is H_PARAMETER");
@@ -191,13 +202,19 @@ static void test_invalid_arguments(void)
 	const uint64_t vsid = 0x4242, ea = 0x500000000ull;
 	uint64_t out[9];
 	uint64_t ptex = pteg_of(vsid, ea, 12), pteh = pteh_of(vsid, ea, 12), mem = guest_mem_size();
-	check(hcall(H_ENTER, out, 0, nptes, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PARAMETER, "H_ENTER ptex beyond the HPT");
+	check(hcall(H_ENTER, out, 0, nptes, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PARAMETER,
+	      "H_ENTER ptex beyond the HPT");
 	check(hcall(H_ENTER, out, 0, ~0ull, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PARAMETER, "H_ENTER ptex ~0");
-	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(mem, 12, 0), 0, 0) == H_PARAMETER, "H_ENTER of the page after the partition's memory");
-	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(0x40000000000ull, 12, 0), 0, 0) == H_PARAMETER, "H_ENTER of a far real address");
-	check(hcall(H_ENTER, out, 0, ptex, pteh, 0x800000 | HPTE_R_I | HPTE_R_G, 0, 0) == H_PARAMETER, "H_ENTER of RAM cache-inhibited");
-	check(hcall(H_ENTER, out, 0, ptex, pteh, 0x800000 | HPTE_R_W | HPTE_R_M, 0, 0) == H_PARAMETER, "H_ENTER of RAM write-through");
-	check(hcall(H_ENTER, out, 0, ptex, pteh | HPTE_V_LARGE, ptel_of(0x800000, 12, 0) | (0xffull << 12), 0, 0) == H_PARAMETER,
+	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(mem, 12, 0), 0, 0) == H_PARAMETER,
+	      "H_ENTER of the page after the partition's memory");
+	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(0x40000000000ull, 12, 0), 0, 0) == H_PARAMETER,
+	      "H_ENTER of a far real address");
+	check(hcall(H_ENTER, out, 0, ptex, pteh, 0x800000 | HPTE_R_I | HPTE_R_G, 0, 0) == H_PARAMETER,
+	      "H_ENTER of RAM cache-inhibited");
+	check(hcall(H_ENTER, out, 0, ptex, pteh, 0x800000 | HPTE_R_W | HPTE_R_M, 0, 0) == H_PARAMETER,
+	      "H_ENTER of RAM write-through");
+	check(hcall(H_ENTER, out, 0, ptex, pteh | HPTE_V_LARGE, ptel_of(0x800000, 12, 0) | (0xffull << 12), 0, 0) ==
+		      H_PARAMETER,
 	      "H_ENTER with an undecodable page size");
 	check(hcall(H_READ, out, 0, nptes, 0, 0, 0, 0) == H_PARAMETER, "H_READ ptex beyond the HPT");
 	check(hcall(H_REMOVE, out, 0, nptes + 8, 0, 0, 0, 0) == H_PARAMETER, "H_REMOVE ptex beyond the HPT");
@@ -208,10 +225,13 @@ static void test_invalid_arguments(void)
 	/* A full PTEG: H_EXACT into a used slot and a search both give H_PTEG_FULL. */
 	int used = 0;
 	for (int i = 0; i < 8; i++)
-		used += hcall(H_ENTER, out, H_EXACT, ptex + (uint64_t)i, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_SUCCESS;
+		used += hcall(H_ENTER, out, H_EXACT, ptex + (uint64_t)i, pteh, ptel_of(0x800000, 12, 0), 0, 0) ==
+			H_SUCCESS;
 	check(used == 8, "eight H_EXACT entries fill a PTEG (%d)", used);
-	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PTEG_FULL, "H_ENTER into a full PTEG");
-	check(hcall(H_ENTER, out, H_EXACT, ptex + 3, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PTEG_FULL, "H_EXACT onto a used slot");
+	check(hcall(H_ENTER, out, 0, ptex, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PTEG_FULL,
+	      "H_ENTER into a full PTEG");
+	check(hcall(H_ENTER, out, H_EXACT, ptex + 3, pteh, ptel_of(0x800000, 12, 0), 0, 0) == H_PTEG_FULL,
+	      "H_EXACT onto a used slot");
 	for (int i = 0; i < 8; i++)
 		hcall(H_REMOVE, out, 0, ptex + (uint64_t)i, 0, 0, 0, 0);
 }
@@ -224,7 +244,8 @@ static void test_vrma_is_protected(void)
 	uint64_t hash = (vrma_vsid ^ (vrma_vsid << 25) ^ 0) & nptegs_mask, ptex = hash * 8, out[9];
 	int owned = -1;
 	for (int i = 0; i < 8 && owned < 0; i++) {
-		long rc = hcall(H_ENTER, out, H_EXACT, ptex + (uint64_t)i, pteh_of(0x55, 0, 12), ptel_of(0x800000, 12, 0), 0, 0);
+		long rc = hcall(H_ENTER, out, H_EXACT, ptex + (uint64_t)i, pteh_of(0x55, 0, 12),
+				ptel_of(0x800000, 12, 0), 0, 0);
 		if (rc == H_PTEG_FULL)
 			owned = i;
 		else
@@ -233,8 +254,10 @@ static void test_vrma_is_protected(void)
 	check(owned >= 0, "the VRMA entry for guest-real 0 occupies a slot of its PTEG");
 	if (owned < 0)
 		return;
-	check(hcall(H_REMOVE, out, 0, ptex + (uint64_t)owned, 0, 0, 0, 0) == H_NOT_FOUND, "H_REMOVE of the VRMA slot is refused");
-	check(hcall(H_PROTECT, out, HPTE_R_PP, ptex + (uint64_t)owned, 0, 0, 0, 0) == H_NOT_FOUND, "H_PROTECT of the VRMA slot is refused");
+	check(hcall(H_REMOVE, out, 0, ptex + (uint64_t)owned, 0, 0, 0, 0) == H_NOT_FOUND,
+	      "H_REMOVE of the VRMA slot is refused");
+	check(hcall(H_PROTECT, out, HPTE_R_PP, ptex + (uint64_t)owned, 0, 0, 0, 0) == H_NOT_FOUND,
+	      "H_PROTECT of the VRMA slot is refused");
 	hcall(H_READ, out, 0, ptex + (uint64_t)owned, 0, 0, 0, 0);
 	check(out[0] == 0 && out[1] == 0, "H_READ does not reveal the VRMA entry (host address)");
 	uint64_t args[8] = { H_BULK_REMOVE_REQUEST | (ptex + (uint64_t)owned), 0, H_BULK_REMOVE_END };
@@ -256,7 +279,7 @@ static void test_hcall_from_problem_state(void)
 	long rc = hcall(H_ENTER, out, 0, pteg_of(vsid, 0, 24), pteh_of(vsid, 0, 24), ptel_of(0, 24, 2), 0, 0);
 	check(rc == H_SUCCESS, "H_ENTER of a user-accessible 16M page at 0: rc %ld", rc);
 	uint64_t ptex = out[0];
-	uint64_t r3 = user_sc1(H_RANDOM, 0x30);    /* MSR[IR, DR] */
+	uint64_t r3 = user_sc1(H_RANDOM, 0x30); /* MSR[IR, DR] */
 	check(syscall_info[2] == (uint64_t)(uintptr_t)user_sc1_after && r3 == H_RANDOM,
 	      "sc 1 from problem state comes back as our system call (SRR0 %llx, r3 %llx)",
 	      (unsigned long long)syscall_info[2], (unsigned long long)r3);

@@ -41,7 +41,7 @@ void secondary_main(unsigned int id)
 	}
 	while (!stop) {
 		progress[id]++;
-		uint64_t cr = cr_hold(20000);      /* time slices end in the middle of this */
+		uint64_t cr = cr_hold(20000); /* time slices end in the middle of this */
 		__atomic_add_fetch(&cr_checks, 1, __ATOMIC_RELAXED);
 		if (cr != 0x9abcdef1) {
 			cr_bad_value = cr;
@@ -93,15 +93,18 @@ void guest_main(void)
 	t0 = mftb_g();
 	while (!ipi_done && mftb_g() - t0 < 2000 * tb_ms)
 		guest_relax();
-	check(ipi_done && ipi_externals == 1, "vCPU 1 took exactly one external interrupt for the IPI (%llu) after %llu us",
+	check(ipi_done && ipi_externals == 1,
+	      "vCPU 1 took exactly one external interrupt for the IPI (%llu) after %llu us",
 	      (unsigned long long)ipi_externals, (unsigned long long)((mftb_g() - t0) * 1000 / tb_ms));
-	check(ipi_xirr == (0xffull << 24 | 2), "H_XIRR returned the IPI with the old CPPR (%llx)", (unsigned long long)ipi_xirr);
+	check(ipi_xirr == (0xffull << 24 | 2), "H_XIRR returned the IPI with the old CPPR (%llx)",
+	      (unsigned long long)ipi_xirr);
 	uint64_t xirr_mfrr[2];
 	hcall(H_IPOLL, out, 1, 0, 0, 0, 0, 0);
 	xirr_mfrr[0] = out[0];
 	xirr_mfrr[1] = out[1];
-	check((xirr_mfrr[0] & 0xffffff) == 0 && xirr_mfrr[1] == 0xff, "after EOI nothing is pending on vCPU 1 (%llx %llx)",
-	      (unsigned long long)xirr_mfrr[0], (unsigned long long)xirr_mfrr[1]);
+	check((xirr_mfrr[0] & 0xffffff) == 0 && xirr_mfrr[1] == 0xff,
+	      "after EOI nothing is pending on vCPU 1 (%llx %llx)", (unsigned long long)xirr_mfrr[0],
+	      (unsigned long long)xirr_mfrr[1]);
 	check(hcall(H_IPI, out, n, 5, 0, 0, 0, 0) == H_PARAMETER, "H_IPI to a vCPU that does not exist");
 
 	/* Every vCPU must keep making progress, even where vCPUs share a thread. */

@@ -7,15 +7,18 @@
 #include "tests/guests/guest.h"
 #include "papr.h"
 
-#define AREA ((volatile uint64_t *)(uintptr_t)0x2000000)
+#define AREA  ((volatile uint64_t *)(uintptr_t)0x2000000)
 #define WORDS ((16u << 20) / 8)
 
-static uint64_t pattern(uint64_t i) { return (i * 0x9e3779b97f4a7c15ull) ^ 0x5555aaaa5555aaaaull; }
+static uint64_t pattern(uint64_t i)
+{
+	return (i * 0x9e3779b97f4a7c15ull) ^ 0x5555aaaa5555aaaaull;
+}
 
 static uint64_t checksum(void)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
-	for (uint64_t i = 0; i < WORDS; i += 64)     /* every 512th byte: fast under emulation */
+	for (uint64_t i = 0; i < WORDS; i += 64) /* every 512th byte: fast under emulation */
 		h = (h ^ AREA[i]) * 0x100000001b3ull;
 	return h;
 }

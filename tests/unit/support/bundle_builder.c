@@ -28,7 +28,7 @@ void elf_spec_default(struct elf_spec *s, bool le)
 	s->entry = 0xc000000000000000ull;
 	s->nph = s->phnum = 2;
 	s->ph[0] = (struct elf_ph_spec){ 1, 0x1000, 0xc000000000000000ull, 0, 0x2000, 0x5000, 0x11 };
-	s->ph[1] = (struct elf_ph_spec){ 4, 0x3000, 0, 0, 0x20, 0x20, 0x22 };   /* PT_NOTE */
+	s->ph[1] = (struct elf_ph_spec){ 4, 0x3000, 0, 0, 0x20, 0x20, 0x22 }; /* PT_NOTE */
 }
 
 const uint8_t *elf_build(const struct elf_spec *s, uint64_t *size)
@@ -60,14 +60,15 @@ const uint8_t *elf_build(const struct elf_spec *s, uint64_t *size)
 		const struct elf_ph_spec *ph = &s->ph[i];
 		uint8_t *p = b + s->phoff + (uint64_t)i * 56;
 		put(p, 4, ph->type, s->le);
-		put(p + 4, 4, 7, s->le);   /* RWX */
+		put(p + 4, 4, 7, s->le); /* RWX */
 		put(p + 8, 8, ph->offset, s->le);
 		put(p + 16, 8, ph->vaddr, s->le);
 		put(p + 24, 8, ph->paddr, s->le);
 		put(p + 32, 8, ph->filesz, s->le);
 		put(p + 40, 8, ph->memsz, s->le);
 		put(p + 48, 8, 0x10000, s->le);
-		if (ph->offset <= end && ph->filesz <= end - ph->offset && ph->offset >= s->phoff + (uint64_t)s->nph * 56)
+		if (ph->offset <= end && ph->filesz <= end - ph->offset &&
+		    ph->offset >= s->phoff + (uint64_t)s->nph * 56)
 			memset(b + ph->offset, ph->fill, ph->filesz);
 	}
 	*size = s->size ? s->size : end;

@@ -12,19 +12,19 @@
 /* ---- ELF64 ---- */
 
 struct elf_ph_spec {
-	uint32_t type;                  /* 1 = PT_LOAD */
+	uint32_t type; /* 1 = PT_LOAD */
 	uint64_t offset, vaddr, paddr, filesz, memsz;
-	uint8_t fill;                   /* the segment's file bytes */
+	uint8_t fill; /* the segment's file bytes */
 };
 
 struct elf_spec {
 	bool le;
-	uint8_t ident_class, ident_data;   /* 2 and (le ? 1 : 2) by default */
+	uint8_t ident_class, ident_data; /* 2 and (le ? 1 : 2) by default */
 	uint16_t type, machine, ehsize, phentsize, phnum;
 	uint64_t entry, phoff;
-	unsigned int nph;               /* headers written (phnum is what the header claims) */
+	unsigned int nph; /* headers written (phnum is what the header claims) */
 	struct elf_ph_spec ph[24];
-	uint64_t size;                  /* 0: just large enough for everything */
+	uint64_t size; /* 0: just large enough for everything */
 };
 
 /*
@@ -45,15 +45,15 @@ struct prop {
 	enum prop_kind kind;
 	uint64_t num;
 	const char *str;
-	const void *raw;                /* PK_RAW bytes, or PK_CELLS uint32_t values */
-	int len;                        /* PK_RAW bytes, or PK_CELLS count */
+	const void *raw; /* PK_RAW bytes, or PK_CELLS uint32_t values */
+	int len;         /* PK_RAW bytes, or PK_CELLS count */
 };
 
-#define P_U32(n, v)        ((struct prop){ (n), PK_U32, (v), NULL, NULL, 0 })
-#define P_U64(n, v)        ((struct prop){ (n), PK_U64, (v), NULL, NULL, 0 })
-#define P_STR(n, s)        ((struct prop){ (n), PK_STR, 0, (s), NULL, 0 })
-#define P_RAW(n, p, l)     ((struct prop){ (n), PK_RAW, 0, NULL, (p), (l) })
-#define P_CELLS(n, p, c)   ((struct prop){ (n), PK_CELLS, 0, NULL, (p), (c) })
+#define P_U32(n, v)      ((struct prop){ (n), PK_U32, (v), NULL, NULL, 0 })
+#define P_U64(n, v)      ((struct prop){ (n), PK_U64, (v), NULL, NULL, 0 })
+#define P_STR(n, s)      ((struct prop){ (n), PK_STR, 0, (s), NULL, 0 })
+#define P_RAW(n, p, l)   ((struct prop){ (n), PK_RAW, 0, NULL, (p), (l) })
+#define P_CELLS(n, p, c) ((struct prop){ (n), PK_CELLS, 0, NULL, (p), (c) })
 
 #define PROPS_MAX 24
 struct props {
@@ -68,7 +68,7 @@ void props_del(struct props *l, const char *name);
 struct image_spec {
 	const char *name;
 	const void *data;
-	int len;                        /* < 0: no data property */
+	int len; /* < 0: no data property */
 	struct props extra;
 };
 
@@ -79,7 +79,7 @@ struct part_spec {
 
 #define BUNDLE_MAX_PARTS 20
 struct bundle_spec {
-	const char *compatible;         /* NULL: none */
+	const char *compatible; /* NULL: none */
 	bool has_hypervisor;
 	struct props hypervisor;
 	bool has_images;
@@ -89,7 +89,7 @@ struct bundle_spec {
 	unsigned int nparts;
 	struct part_spec parts[BUNDLE_MAX_PARTS];
 	struct props root_extra;
-	const char *extra_root_node;    /* an empty node at the root */
+	const char *extra_root_node; /* an empty node at the root */
 };
 
 /* Raw kernel and initrd bytes the default bundle uses. */

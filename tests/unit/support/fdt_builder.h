@@ -7,9 +7,9 @@
 
 struct fdt_spec {
 	unsigned int nmem;
-	uint64_t mem[8][2];             /* base, size */
+	uint64_t mem[8][2]; /* base, size */
 	bool mem_reg_bad_len;
-	unsigned int ncores, threads;   /* server numbers: core * 4 + thread */
+	unsigned int ncores, threads; /* server numbers: core * 4 + thread */
 	uint32_t boot_cpu;
 	bool dup_server;
 	bool no_tbfreq, tbfreq_64bit, tbfreq_bad_len;

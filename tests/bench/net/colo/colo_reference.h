@@ -17,8 +17,7 @@ struct ref_model;
 struct ref_model *ref_new(colo_action_fn action, void *ctx);
 void ref_free(struct ref_model *m);
 /* Returns 0 when taken, -1 for frames it cannot parse. */
-int ref_feed(struct ref_model *m, enum colo_side side, const uint8_t *frame,
-             uint32_t len, uint64_t cookie);
+int ref_feed(struct ref_model *m, enum colo_side side, const uint8_t *frame, uint32_t len, uint64_t cookie);
 size_t ref_conn_size(void); /* bytes of one connection record */
 
 #endif

@@ -11,7 +11,7 @@
 #include "hv/config/config.h"
 #include "hv/config/elf_load.h"
 
-#define GUEST_MEM (1u << 20)   /* small enough to apply every plan for real */
+#define GUEST_MEM (1u << 20) /* small enough to apply every plan for real */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

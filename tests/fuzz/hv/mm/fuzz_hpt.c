@@ -23,13 +23,18 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SHIFT      18
-#define NPTES      (1ull << (SHIFT - 4))
-#define HOST_BASE  0x100000000ull
-#define MAX_CALLS  128
+#define SHIFT     18
+#define NPTES     (1ull << (SHIFT - 4))
+#define HOST_BASE 0x100000000ull
+#define MAX_CALLS 128
 
-#define CHECK(cond) do { if (!(cond)) { \
-	fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); abort(); } } while (0)
+#define CHECK(cond)                                                                                   \
+	do {                                                                                          \
+		if (!(cond)) {                                                                        \
+			fprintf(stderr, "invariant failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
+			abort();                                                                      \
+		}                                                                                     \
+	} while (0)
 
 struct input {
 	const uint8_t *p;
@@ -51,7 +56,7 @@ static uint64_t take(struct input *in, unsigned int bytes)
 
 static uint8_t *table;
 static uint8_t bitmap[NPTES / 8];
-static uint8_t hv_saved[NPTES][16];   /* contents of the owned slots */
+static uint8_t hv_saved[NPTES][16]; /* contents of the owned slots */
 static struct hpt h;
 static uint64_t ram_size;
 static uint64_t vrma_slots[2048];
@@ -73,7 +78,7 @@ static void zero_hook(void *ctx, uint64_t a, uint64_t s)
 static void tlb_hook(void *ctx, uint64_t rb)
 {
 	(void)ctx;
-	CHECK(((rb >> 8) & 3) <= 1);   /* B: never a reserved value */
+	CHECK(((rb >> 8) & 3) <= 1); /* B: never a reserved value */
 }
 
 static void check_slot(uint64_t i)
@@ -111,8 +116,8 @@ static void check_group(uint64_t ptex)
 static uint64_t pick_flags(struct input *in)
 {
 	static const uint64_t bits[] = {
-		H_EXACT, H_ZERO_PAGE, H_ICACHE_INVALIDATE, H_ICACHE_SYNCHRONIZE, H_COALESCE_CAND,
-		H_AVPN, H_ANDCOND, H_READ_4, H_PROTECT_PP0, H_PROTECT_KEY_HI, H_PROTECT_LOW_BITS,
+		H_EXACT,   H_ZERO_PAGE, H_ICACHE_INVALIDATE, H_ICACHE_SYNCHRONIZE, H_COALESCE_CAND,    H_AVPN,
+		H_ANDCOND, H_READ_4,    H_PROTECT_PP0,       H_PROTECT_KEY_HI,     H_PROTECT_LOW_BITS,
 	};
 	uint8_t mode = (uint8_t)take(in, 1);
 	if (mode >= 0xf0)
@@ -132,7 +137,7 @@ static uint64_t pick_ptex(struct input *in)
 		return take(in, 8);
 	if (mode >= 0xe0 && nvrma)
 		return vrma_slots[take(in, 2) % nvrma];
-	return take(in, 2) % (NPTES + 8);   /* a few past the end */
+	return take(in, 2) % (NPTES + 8); /* a few past the end */
 }
 
 static void pick_entry(struct input *in, uint64_t *pteh, uint64_t *ptel)
@@ -157,7 +162,7 @@ static void pick_entry(struct input *in, uint64_t *pteh, uint64_t *ptel)
 		(mode & 0x40 ? HPTE_R_PP0 : 0) | (mode & 0x20 ? HPTE_R_KEY_HI : 0);
 	if (row != HV_PS_4K)
 		*ptel |= (uint64_t)ps->penc << HPTE_R_LP_SHIFT;
-	if (mode & 0x10)   /* perturb the LP / low RPN bits */
+	if (mode & 0x10) /* perturb the LP / low RPN bits */
 		*ptel ^= (take(in, 2) & 0xfff) << 12;
 }
 

@@ -49,7 +49,8 @@ static void rejects_junk(void **state)
 	(void)state;
 	memset(buf, 0x5a, sizeof(buf));
 	assert_int_equal(bundle_check(buf, sizeof(buf), err, sizeof(err)), -1);
-	assert_string_equal(err, "bundle: not a bundle (magic 0x5a5a5a5a, expected 0xd00dfeed); build one with ./hvctl bundle");
+	assert_string_equal(
+		err, "bundle: not a bundle (magic 0x5a5a5a5a, expected 0xd00dfeed); build one with ./hvctl bundle");
 	assert_int_equal(bundle_check(buf, 8, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "too small"));
 }
@@ -96,7 +97,7 @@ static void rejects_corrupt_structure(void **state)
 	b = make(BUNDLE_COMPATIBLE, 1, true);
 	(void)fdt_next_tag(b, 0, &next);
 	assert_int_equal(fdt32_to_cpu(*struct_word(b, next)), FDT_PROP);
-	struct_word(b, next)[2] = cpu_to_fdt32(0x7fff0000);   /* nameoff */
+	struct_word(b, next)[2] = cpu_to_fdt32(0x7fff0000); /* nameoff */
 	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
 	assert_string_equal(err, "bundle: corrupt property at offset 8");
 
@@ -122,11 +123,13 @@ static void rejects_unaligned_blocks(void **state)
 	void *b = make(BUNDLE_COMPATIBLE, 1, true);
 	fdt_set_off_dt_struct(b, fdt_off_dt_struct(b) + 1);
 	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "bundle: corrupt header: blocks at unaligned offsets (structure 0x41, reserve map 0x30)"));
+	assert_non_null(
+		strstr(err, "bundle: corrupt header: blocks at unaligned offsets (structure 0x41, reserve map 0x30)"));
 	b = make(BUNDLE_COMPATIBLE, 1, true);
 	fdt_set_off_mem_rsvmap(b, fdt_off_mem_rsvmap(b) + 4);
 	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
-	assert_string_equal(err, "bundle: corrupt header: blocks at unaligned offsets (structure 0x40, reserve map 0x34)");
+	assert_string_equal(err,
+			    "bundle: corrupt header: blocks at unaligned offsets (structure 0x40, reserve map 0x34)");
 }
 
 /* A bundle whose nodes nest `levels` deep: root, /partitions, then x-deeper nodes. */
@@ -158,12 +161,9 @@ static void rejects_deep_nesting(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(counts_partitions),
-		cmocka_unit_test(rejects_junk),
-		cmocka_unit_test(rejects_truncated),
-		cmocka_unit_test(rejects_other_device_trees),
-		cmocka_unit_test(rejects_corrupt_structure),
-		cmocka_unit_test(rejects_deep_nesting),
+		cmocka_unit_test(counts_partitions),         cmocka_unit_test(rejects_junk),
+		cmocka_unit_test(rejects_truncated),         cmocka_unit_test(rejects_other_device_trees),
+		cmocka_unit_test(rejects_corrupt_structure), cmocka_unit_test(rejects_deep_nesting),
 		cmocka_unit_test(rejects_unaligned_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,7 +58,7 @@ static void parses_full_configuration(void **state)
 	props_set(&spec.hypervisor, P_U32("time-slice-us", 5000));
 	props_set(&spec.hypervisor, P_STR("loglevel", "debug"));
 	props_set(&spec.hypervisor, P_STR("on-last-partition-stop", "stay"));
-	props_set(web(), P_U32("memory", 512 * MiB));            /* one cell */
+	props_set(web(), P_U32("memory", 512 * MiB)); /* one cell */
 	props_set(web(), P_CELLS("cpus", cpus, 2));
 	props_set(web(), P_STR("initrd", "rootfs"));
 	props_set(web(), P_STR("bootargs", "console=hvc0 root=/dev/ram0"));
@@ -104,7 +104,7 @@ static void parses_full_configuration(void **state)
 	assert_false(p->has_initrd);
 	assert_string_equal(p->bootargs, "");
 	assert_int_equal(p->load_address, CONFIG_DEFAULT_LOAD_ADDRESS);
-	assert_int_equal(p->hpt_shift, 29);   /* 64 GiB / 128 */
+	assert_int_equal(p->hpt_shift, 29); /* 64 GiB / 128 */
 }
 
 static void applies_defaults(void **state)
@@ -118,7 +118,7 @@ static void applies_defaults(void **state)
 	assert_true(cfg.power_off_when_all_stopped);
 	assert_int_equal(cfg.npartitions, 1);
 	assert_int_equal(cfg.part[0].load_address, 0x400000);
-	assert_int_equal(cfg.part[0].hpt_shift, 21);   /* 256 MiB / 128 = 2 MiB */
+	assert_int_equal(cfg.part[0].hpt_shift, 21); /* 256 MiB / 128 = 2 MiB */
 	assert_false(cfg.part[0].cpus_given);
 	/* An empty hypervisor node changes nothing. */
 	spec.has_hypervisor = true;
@@ -131,9 +131,9 @@ static void default_hpt_shift_follows_qemu(void **state)
 {
 	(void)state;
 	assert_int_equal(config_default_hpt_shift(64 * MiB), 19);
-	assert_int_equal(config_default_hpt_shift(80 * MiB), 20);   /* rounded up to 128 MiB */
+	assert_int_equal(config_default_hpt_shift(80 * MiB), 20); /* rounded up to 128 MiB */
 	assert_int_equal(config_default_hpt_shift(1 * GiB), 23);
-	assert_int_equal(config_default_hpt_shift(1 * MiB), 18);    /* never below 2^18 */
+	assert_int_equal(config_default_hpt_shift(1 * MiB), 18); /* never below 2^18 */
 	assert_int_equal(config_default_hpt_shift(64 * GiB), 29);
 }
 
@@ -177,7 +177,8 @@ static void rejects_bad_memory(void **state)
 		  "bundle: partition 'web': property memory: 48 MiB is out of range 64 MiB..64 GiB");
 	web_error(P_U64("memory", 80 * GiB),
 		  "bundle: partition 'web': property memory: 80 GiB is out of range 64 MiB..64 GiB");
-	web_error(P_U64("memory", 0), "bundle: partition 'web': property memory: 0 bytes is out of range 64 MiB..64 GiB");
+	web_error(P_U64("memory", 0),
+		  "bundle: partition 'web': property memory: 0 bytes is out of range 64 MiB..64 GiB");
 	web_error(P_RAW("memory", "\0\0\x10", 3),
 		  "bundle: partition 'web': property memory: 3 bytes long, expected 4 or 8 (one or two cells)");
 	bundle_spec_default(&spec);
@@ -197,8 +198,10 @@ static void rejects_bad_vcpus_and_cpus(void **state)
 	expect_error("bundle: partition 'web': missing property vcpus");
 
 	web_error(P_CELLS("cpus", three, 3), "bundle: partition 'web': property cpus: 3 entries for 2 vcpus");
-	web_error(P_CELLS("cpus", far, 2), "bundle: partition 'web': property cpus: hardware thread 64 is out of range 0..63");
-	web_error(P_RAW("cpus", "\0\0\0\0\0", 5), "bundle: partition 'web': property cpus: 5 bytes long, not a list of cells");
+	web_error(P_CELLS("cpus", far, 2),
+		  "bundle: partition 'web': property cpus: hardware thread 64 is out of range 0..63");
+	web_error(P_RAW("cpus", "\0\0\0\0\0", 5),
+		  "bundle: partition 'web': property cpus: 5 bytes long, not a list of cells");
 	web_error(P_RAW("cpus", "", 0), "bundle: partition 'web': property cpus: 0 entries for 2 vcpus");
 	bundle_spec_default(&spec);
 	props_set(web(), P_CELLS("cpus", edge, 2));
@@ -217,9 +220,12 @@ static void rejects_bad_image_references(void **state)
 	(void)state;
 	web_error(P_STR("kernel", "linus"), "bundle: partition 'web': property kernel: no image 'linus' in /images");
 	web_error(P_STR("initrd", "rootf"), "bundle: partition 'web': property initrd: no image 'rootf' in /images");
-	web_error(P_RAW("kernel", "linux", 5), "bundle: partition 'web': property kernel: not a string (no terminating NUL)");
-	web_error(P_RAW("kernel", "lin\0ux", 7), "bundle: partition 'web': property kernel: not a single string (embedded NUL)");
-	web_error(P_RAW("kernel", "", 0), "bundle: partition 'web': property kernel: not a string (no terminating NUL)");
+	web_error(P_RAW("kernel", "linux", 5),
+		  "bundle: partition 'web': property kernel: not a string (no terminating NUL)");
+	web_error(P_RAW("kernel", "lin\0ux", 7),
+		  "bundle: partition 'web': property kernel: not a single string (embedded NUL)");
+	web_error(P_RAW("kernel", "", 0),
+		  "bundle: partition 'web': property kernel: not a string (no terminating NUL)");
 	web_error(P_STR("kernel", "a-name-that-is-longer-than-31-chars"),
 		  "bundle: partition 'web': property kernel: 35 bytes long, at most 31 allowed");
 	bundle_spec_default(&spec);
@@ -246,15 +252,19 @@ static void bootargs_are_bounded(void **state)
 	assert_int_equal(strlen(cfg.part[0].bootargs), 1023);
 	args[1023] = 'a';
 	args[1024] = '\0';
-	web_error(P_STR("bootargs", args), "bundle: partition 'web': property bootargs: 1024 bytes long, at most 1023 allowed");
-	web_error(P_RAW("bootargs", "quiet", 5), "bundle: partition 'web': property bootargs: not a string (no terminating NUL)");
+	web_error(P_STR("bootargs", args),
+		  "bundle: partition 'web': property bootargs: 1024 bytes long, at most 1023 allowed");
+	web_error(P_RAW("bootargs", "quiet", 5),
+		  "bundle: partition 'web': property bootargs: not a string (no terminating NUL)");
 }
 
 static void rejects_bad_load_address_and_hpt_shift(void **state)
 {
 	(void)state;
-	web_error(P_U64("load-address", 0x401000), "bundle: partition 'web': property load-address: 0x401000 is not 64 KiB aligned");
-	web_error(P_U64("load-address", 256 * MiB), "bundle: partition 'web': property load-address: 0x10000000 is outside memory (256 MiB)");
+	web_error(P_U64("load-address", 0x401000),
+		  "bundle: partition 'web': property load-address: 0x401000 is not 64 KiB aligned");
+	web_error(P_U64("load-address", 256 * MiB),
+		  "bundle: partition 'web': property load-address: 0x10000000 is outside memory (256 MiB)");
 	web_error(P_RAW("load-address", "\0\0\0\0\0\0", 6),
 		  "bundle: partition 'web': property load-address: 6 bytes long, expected 4 or 8 (one or two cells)");
 	web_error(P_U32("hpt-shift", 17), "bundle: partition 'web': property hpt-shift: 17 is out of range 18..30");
@@ -295,11 +305,11 @@ static void kernel_must_load_and_initrd_fit(void **state)
 	/* The initrd goes 64 KiB-aligned after the kernel; 8 KiB more than fits is refused. */
 	bundle_spec_default(&spec);
 	props_set(web(), P_U64("memory", 64 * MiB));
-	props_set(web(), P_U64("load-address", 64 * MiB - 0x20000));   /* kernel ends at -0x1f000 */
+	props_set(web(), P_U64("load-address", 64 * MiB - 0x20000)); /* kernel ends at -0x1f000 */
 	props_set(web(), P_STR("initrd", "rootfs"));
 	expect_error("bundle: partition 'web': property initrd: image 'rootfs' (8192 bytes) does not fit in 64 MiB "
 		     "after the kernel (which ends at 0x3fe1000)");
-	props_set(web(), P_U64("load-address", 64 * MiB - 0x30000));   /* initrd at -0x10000 */
+	props_set(web(), P_U64("load-address", 64 * MiB - 0x30000)); /* initrd at -0x10000 */
 	assert_int_equal(parse(), 0);
 }
 
@@ -332,14 +342,14 @@ static void rejects_bad_partition_names(void **state)
 	expect_error("bundle: partition 'Web': the name must be 1..15 characters of a-z, 0-9, _ and -");
 	spec.parts[0].name = "web@1";
 	expect_error("bundle: partition 'web@1': the name must be 1..15 characters of a-z, 0-9, _ and -");
-	spec.parts[0].name = "a-very-long-name";   /* 16 */
+	spec.parts[0].name = "a-very-long-name"; /* 16 */
 	expect_error("bundle: partition 'a-very-long-name': the name must be 1..15 characters of a-z, 0-9, _ and -");
 	spec.parts[0].name = "fifteen-chars_1";
 	assert_int_equal(parse(), 0);
 	assert_string_equal(cfg.part[0].name, "fifteen-chars_1");
 
 	bundle_spec_default(&spec);
-	bundle_add_part(&spec, "web");   /* dtc refuses this, a hostile bundle need not */
+	bundle_add_part(&spec, "web"); /* dtc refuses this, a hostile bundle need not */
 	expect_error("bundle: partition 'web': defined twice");
 }
 
@@ -390,7 +400,8 @@ static void rejects_bad_hypervisor_settings(void **state)
 	assert_int_equal(parse(), 0);
 	assert_true(cfg.power_off_when_all_stopped);
 	props_set(&spec.hypervisor, P_STR("on-last-partition-stop", "reboot"));
-	expect_error("bundle: /hypervisor: property on-last-partition-stop: \"reboot\" is not \"power-off\" or \"stay\"");
+	expect_error(
+		"bundle: /hypervisor: property on-last-partition-stop: \"reboot\" is not \"power-off\" or \"stay\"");
 	props_del(&spec.hypervisor, "on-last-partition-stop");
 
 	props_set(&spec.hypervisor, P_U32("timeslice", 100));
@@ -413,7 +424,8 @@ static void rejects_bad_images(void **state)
 	assert_int_equal(parse(), 0);
 	bundle_spec_default(&spec);
 	spec.images[1].name = "an-image-name-of-32-characters-x";
-	expect_error("bundle: image 'an-image-name-of-32-characters-x': name is 32 characters long, at most 31 allowed");
+	expect_error(
+		"bundle: image 'an-image-name-of-32-characters-x': name is 32 characters long, at most 31 allowed");
 }
 
 static void rejects_bad_root(void **state)
@@ -422,7 +434,7 @@ static void rejects_bad_root(void **state)
 	bundle_spec_default(&spec);
 	spec.extra_root_node = "partition";
 	expect_error("bundle: /: unknown node 'partition'");
-	spec.extra_root_node = "images";   /* a second /images */
+	spec.extra_root_node = "images"; /* a second /images */
 	expect_error("bundle: /: node 'images' appears twice");
 	bundle_spec_default(&spec);
 	props_set(&spec.root_extra, P_STR("model", "x"));

@@ -10,7 +10,7 @@
 #include "hv/config/elf_load.h"
 #include "tests/unit/support/bundle_builder.h"
 
-#define MiB (1ull << 20)
+#define MiB  (1ull << 20)
 #define LOAD 0x400000ull
 
 static char err[256];
@@ -41,12 +41,12 @@ static void loads_vmlinux(bool le)
 	assert_int_equal(elf_plan(img, size, LOAD, 256 * MiB, &plan, err, sizeof(err)), 0);
 	assert_true(plan.is_elf);
 	assert_int_equal(plan.little_endian, le);
-	assert_int_equal(plan.nseg, 1);   /* the PT_NOTE is not loaded */
+	assert_int_equal(plan.nseg, 1); /* the PT_NOTE is not loaded */
 	assert_int_equal(plan.seg[0].guest_addr, LOAD);
 	assert_ptr_equal(plan.seg[0].src, img + 0x1000);
 	assert_int_equal(plan.seg[0].file_size, 0x2000);
 	assert_int_equal(plan.seg[0].mem_size, 0x5000);
-	assert_int_equal(plan.entry, LOAD);   /* 0xc000000000000000 masked, plus the load address */
+	assert_int_equal(plan.entry, LOAD); /* 0xc000000000000000 masked, plus the load address */
 	assert_int_equal(plan.lowest, LOAD);
 	assert_int_equal(plan.highest, LOAD + 0x5000);
 }
@@ -86,7 +86,7 @@ static void several_segments_give_the_span(void **state)
 	elf_spec_default(&spec, true);
 	spec.nph = spec.phnum = 3;
 	spec.ph[1] = (struct elf_ph_spec){ 1, 0x3000, 0, 0x100000, 0x100, 0x8000, 0x33 };
-	spec.ph[2] = (struct elf_ph_spec){ 1, 0x3100, 0, 0x80000, 0, 0, 0 };   /* empty: skipped */
+	spec.ph[2] = (struct elf_ph_spec){ 1, 0x3100, 0, 0x80000, 0, 0, 0 }; /* empty: skipped */
 	assert_int_equal(plan_spec(LOAD, 64 * MiB), 0);
 	assert_int_equal(plan.nseg, 2);
 	assert_int_equal(plan.seg[1].guest_addr, LOAD + 0x100000);
@@ -104,12 +104,12 @@ static void apply_copies_and_zeroes(void **state)
 	assert_int_equal(plan_spec(0x10000, sizeof(guest)), 0);
 	memset(guest, 0xaa, sizeof(guest));
 	elf_apply(&plan, guest);
-	assert_int_equal(guest[0xffff], 0xaa);                 /* below: untouched */
-	assert_int_equal(guest[0x10000], 0x11);                /* file bytes */
+	assert_int_equal(guest[0xffff], 0xaa);  /* below: untouched */
+	assert_int_equal(guest[0x10000], 0x11); /* file bytes */
 	assert_int_equal(guest[0x10000 + 0x1fff], 0x11);
-	assert_int_equal(guest[0x10000 + 0x2000], 0);          /* zeroed up to p_memsz */
+	assert_int_equal(guest[0x10000 + 0x2000], 0); /* zeroed up to p_memsz */
 	assert_int_equal(guest[0x10000 + 0x4fff], 0);
-	assert_int_equal(guest[0x10000 + 0x5000], 0xaa);       /* beyond: untouched */
+	assert_int_equal(guest[0x10000 + 0x5000], 0xaa); /* beyond: untouched */
 	assert_int_equal(guest[0x110000 + 0xf], 0x33);
 	assert_int_equal(guest[0x110000 + 0x10], 0);
 	assert_int_equal(guest[0x110000 + 0x3f], 0);
@@ -175,7 +175,7 @@ static void rejects_bad_headers(void **state)
 	elf_spec_default(&spec, false);
 	spec.type = 1;
 	expect_error(LOAD, 64 * MiB, "ELF: type 1 is not an executable");
-	spec.type = 2;   /* ET_EXEC is fine */
+	spec.type = 2; /* ET_EXEC is fine */
 	assert_int_equal(plan_spec(LOAD, 64 * MiB), 0);
 
 	elf_spec_default(&spec, false);
@@ -197,7 +197,7 @@ static void rejects_bad_program_header_tables(void **state)
 	expect_error(LOAD, 64 * MiB, "ELF: 65535 program headers");
 
 	elf_spec_default(&spec, false);
-	spec.phnum = 220;   /* claims more than the file holds */
+	spec.phnum = 220; /* claims more than the file holds */
 	expect_error(LOAD, 64 * MiB, "ELF: program headers [0x40, +220*56) are outside the 12320-byte image");
 
 	elf_spec_default(&spec, false);
@@ -214,17 +214,19 @@ static void rejects_bad_segments(void **state)
 	expect_error(LOAD, 64 * MiB, "ELF: program header 0: file size 0x6000 is larger than memory size 0x5000");
 
 	elf_spec_default(&spec, false);
-	spec.size = 0x2fff;   /* the segment's last byte is cut off */
-	expect_error(LOAD, 64 * MiB, "ELF: program header 0: file bytes [0x1000, +0x2000) are outside the 12287-byte image");
+	spec.size = 0x2fff; /* the segment's last byte is cut off */
+	expect_error(LOAD, 64 * MiB,
+		     "ELF: program header 0: file bytes [0x1000, +0x2000) are outside the 12287-byte image");
 
 	elf_spec_default(&spec, false);
-	spec.ph[0].offset = UINT64_MAX - 0xfff;   /* offset + filesz wraps */
+	spec.ph[0].offset = UINT64_MAX - 0xfff; /* offset + filesz wraps */
 	expect_error(LOAD, 64 * MiB, "are outside the");
 
 	elf_spec_default(&spec, false);
 	spec.ph[0].memsz = 64 * MiB;
-	expect_error(LOAD, 64 * MiB, "ELF: program header 0: segment [0x400000, +0x4000000) is outside guest memory (0x4000000 bytes)");
-	spec.ph[0].memsz = UINT64_MAX;   /* addr + memsz wraps */
+	expect_error(LOAD, 64 * MiB,
+		     "ELF: program header 0: segment [0x400000, +0x4000000) is outside guest memory (0x4000000 bytes)");
+	spec.ph[0].memsz = UINT64_MAX; /* addr + memsz wraps */
 	expect_error(LOAD, 64 * MiB, "is outside guest memory");
 	/* A segment that ends exactly at the end of memory fits. */
 	spec.ph[0].memsz = 64 * MiB - LOAD;
@@ -233,8 +235,9 @@ static void rejects_bad_segments(void **state)
 	elf_spec_default(&spec, false);
 	spec.nph = spec.phnum = 2;
 	spec.ph[1] = (struct elf_ph_spec){ 1, 0x3000, 0, 0x4fff, 0x10, 0x10, 0x33 };
-	expect_error(LOAD, 64 * MiB, "ELF: program header 1: segment [0x404fff, 0x40500f) overlaps [0x400000, 0x405000)");
-	spec.ph[1].paddr = 0x5000;   /* adjacent is fine */
+	expect_error(LOAD, 64 * MiB,
+		     "ELF: program header 1: segment [0x404fff, 0x40500f) overlaps [0x400000, 0x405000)");
+	spec.ph[1].paddr = 0x5000; /* adjacent is fine */
 	assert_int_equal(plan_spec(LOAD, 64 * MiB), 0);
 }
 
@@ -259,9 +262,9 @@ static void rejects_entry_outside_segments(void **state)
 {
 	(void)state;
 	elf_spec_default(&spec, true);
-	spec.entry = 0xc000000000005000ull;   /* one past the end */
+	spec.entry = 0xc000000000005000ull; /* one past the end */
 	expect_error(LOAD, 64 * MiB, "ELF: entry 0xc000000000005000 (guest 0x405000) is not inside a loaded segment");
-	spec.entry = 0xc000000000004ffcull;   /* in the zeroed part: still loaded */
+	spec.entry = 0xc000000000004ffcull; /* in the zeroed part: still loaded */
 	assert_int_equal(plan_spec(LOAD, 64 * MiB), 0);
 	assert_int_equal(plan.entry, LOAD + 0x4ffc);
 }
@@ -287,7 +290,7 @@ static void places_initrd_after_kernel(void **state)
 	assert_int_equal(initrd_place(0x1000, 64 * MiB, 0x412345, &at), 0);
 	assert_int_equal(at, 0x430000);
 	assert_int_equal(initrd_place(0x1000, 64 * MiB, 0x410000, &at), 0);
-	assert_int_equal(at, 0x420000);   /* an aligned end still leaves 64 KiB */
+	assert_int_equal(at, 0x420000); /* an aligned end still leaves 64 KiB */
 	/* Fits exactly up to the end of memory, not a byte more. */
 	assert_int_equal(initrd_place(64 * MiB - 0x420000, 64 * MiB, 0x410000, &at), 0);
 	at = 7;

@@ -207,7 +207,7 @@ static void corrupt_structure_is_refused(void **state)
 	(void)state;
 	char *fdt = fdt_build(&spec);
 	fdt32_t *prop = (fdt32_t *)(fdt + fdt_off_dt_struct(fdt) + find_tag(fdt, FDT_PROP));
-	prop[2] = cpu_to_fdt32(0x7ffffff0);        /* name offset far outside the strings block */
+	prop[2] = cpu_to_fdt32(0x7ffffff0); /* name offset far outside the strings block */
 	assert_int_equal(platform_parse(fdt, &plat, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "fdt: corrupt"));
 
@@ -216,7 +216,7 @@ static void corrupt_structure_is_refused(void **state)
 	for (uint32_t t; (t = fdt_next_tag(fdt, off, &next)) != FDT_END; off = next)
 		if (t == FDT_END_NODE)
 			last_end = off;
-	*(fdt32_t *)(fdt + fdt_off_dt_struct(fdt) + last_end) = cpu_to_fdt32(FDT_NOP);   /* root never closed */
+	*(fdt32_t *)(fdt + fdt_off_dt_struct(fdt) + last_end) = cpu_to_fdt32(FDT_NOP); /* root never closed */
 	assert_int_equal(platform_parse(fdt, &plat, err, sizeof(err)), -1);
 	assert_string_equal(err, "fdt: corrupt structure: 1 node(s) not closed");
 }
@@ -225,7 +225,7 @@ static void memmap_excludes_every_reserved_byte(void **state)
 {
 	(void)state;
 	spec.nrsvmap = 2;
-	spec.rsvmap[1][0] = 0x1234;         /* unaligned: rounds outward */
+	spec.rsvmap[1][0] = 0x1234; /* unaligned: rounds outward */
 	spec.rsvmap[1][1] = 0x10;
 	assert_int_equal(parse(), 0);
 	struct plat_rsv extra[2] = {

@@ -17,12 +17,12 @@ static void make_chain(void)
 {
 	memset(stack, 0, sizeof(stack));
 	stack[0] = A(8);
-	stack[8 + 2] = 0x2100;      /* return address of the innermost function */
+	stack[8 + 2] = 0x2100; /* return address of the innermost function */
 	stack[8] = A(20);
 	stack[20 + 2] = 0x2200;
 	stack[20] = A(40);
 	stack[40 + 2] = 0x2300;
-	stack[40] = 0;              /* end of chain */
+	stack[40] = 0; /* end of chain */
 }
 
 static void walks_the_chain(void **state)
@@ -43,16 +43,16 @@ static void stops_at_bad_pointers(void **state)
 	(void)state;
 	uint64_t out[8];
 	make_chain();
-	stack[8] = A(4);            /* points down the stack: a loop */
+	stack[8] = A(4); /* points down the stack: a loop */
 	assert_int_equal(backtrace_walk(A(0), A(0), A(64), out, 8), 1);
 	make_chain();
-	stack[8] = A(20) + 3;       /* misaligned */
+	stack[8] = A(20) + 3; /* misaligned */
 	assert_int_equal(backtrace_walk(A(0), A(0), A(64), out, 8), 1);
 	make_chain();
-	stack[20] = A(63);          /* LR slot would lie beyond the stack */
+	stack[20] = A(63); /* LR slot would lie beyond the stack */
 	assert_int_equal(backtrace_walk(A(0), A(0), A(64), out, 8), 2);
 	make_chain();
-	assert_int_equal(backtrace_walk(A(0), A(1), A(64), out, 8), 0);   /* sp below lo */
+	assert_int_equal(backtrace_walk(A(0), A(1), A(64), out, 8), 0); /* sp below lo */
 	assert_int_equal(backtrace_walk(0, A(0), A(64), out, 8), 0);
 }
 

@@ -14,11 +14,11 @@
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
 
-#define SHIFT      18
-#define NPTES      (1ull << (SHIFT - 4))
-#define NPTEGS     (1ull << (SHIFT - 7))
-#define RAM        (256 * MiB)
-#define HOST_BASE  (0x40000000ull)
+#define SHIFT     18
+#define NPTES     (1ull << (SHIFT - 4))
+#define NPTEGS    (1ull << (SHIFT - 7))
+#define RAM       (256 * MiB)
+#define HOST_BASE (0x40000000ull)
 
 struct ctx {
 	int ntlb;
@@ -129,13 +129,13 @@ static int teardown(void **state)
 /* Old-format pteh for virtual address va (< 2^64) in a segment of size B. */
 static uint64_t pteh_for(uint64_t va, uint64_t b, int large, int secondary)
 {
-	return ((va >> 23) << 7) | (b << 62) | (large ? HPTE_V_LARGE : 0) |
-	       (secondary ? HPTE_V_SECONDARY : 0) | HPTE_V_VALID;
+	return ((va >> 23) << 7) | (b << 62) | (large ? HPTE_V_LARGE : 0) | (secondary ? HPTE_V_SECONDARY : 0) |
+	       HPTE_V_VALID;
 }
 
 static uint64_t ptel_for(uint64_t gpa, int row)
 {
-	uint64_t r = gpa | HPTE_R_M | 0x2;   /* PP = 10 */
+	uint64_t r = gpa | HPTE_R_M | 0x2; /* PP = 10 */
 	if (row != HV_PS_4K)
 		r |= (uint64_t)hv_page_sizes[row].penc << 12;
 	return r;
@@ -153,7 +153,7 @@ static long enter(uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, u
 	if (slot)
 		*slot = s;
 	if (rc != H_SUCCESS)
-		assert_int_equal(s, 0xdeadbeef);     /* nothing written on error */
+		assert_int_equal(s, 0xdeadbeef); /* nothing written on error */
 	return rc;
 }
 
@@ -204,8 +204,8 @@ static void page_size_decode_matches_qemu(void **state)
 	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x1000), HV_PS_64K);
 	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x8000), HV_PS_64K_16M);
 	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x0), HV_PS_16M);
-	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x3000), -1);        /* 16G: not offered */
-	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x100000), -1);      /* 16M, bit 20 set */
+	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x3000), -1);         /* 16G: not offered */
+	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0x100000), -1);       /* 16M, bit 20 set */
 	assert_int_equal(hpt_page_size_index(HPTE_V_LARGE, 0xf1000), HV_PS_64K); /* RPN bits above LP */
 }
 
@@ -249,7 +249,9 @@ static void format_conversion_round_trips(void **state)
 	(void)state;
 	uint64_t seed = 0x9e3779b97f4a7c15ull;
 	for (int i = 0; i < 10000; i++) {
-		seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17;
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
 		uint64_t b = (seed >> 3) & 1;
 		uint64_t v = (seed & HPTE_V_COMMON_BITS) | (b << 62);
 		uint64_t r = (seed * 31) & ~HPTE_R_3_0_SSIZE_MASK;
@@ -272,7 +274,7 @@ static void enter_4k_stores_big_endian_new_format(void **state)
 	uint64_t ptel = (16 * MiB + 0x5000) | HPTE_R_M | HPTE_R_N | 0x3;
 	uint64_t slot;
 	assert_int_equal(enter(0, 8 * 9 + 5, pteh, ptel, &slot), H_SUCCESS);
-	assert_int_equal(slot, 8 * 9);            /* first free slot of the group */
+	assert_int_equal(slot, 8 * 9); /* first free slot of the group */
 	/* Raw bytes, big-endian, ISA 3.0 format. */
 	const uint8_t *b = table + slot * 16;
 	assert_int_equal(b[15], (uint8_t)(ptel & 0xff));
@@ -333,8 +335,11 @@ static void enter_search_and_exact(void **state)
 static void enter_each_page_size(void **state)
 {
 	(void)state;
-	static const struct { int row; uint64_t gpa; } cases[] = {
-		{ HV_PS_4K, 0x3000 }, { HV_PS_4K_64K, 0x30000 }, { HV_PS_4K_16M, 48 * MiB },
+	static const struct {
+		int row;
+		uint64_t gpa;
+	} cases[] = {
+		{ HV_PS_4K, 0x3000 },   { HV_PS_4K_64K, 0x30000 },   { HV_PS_4K_16M, 48 * MiB },
 		{ HV_PS_64K, 0x70000 }, { HV_PS_64K_16M, 64 * MiB }, { HV_PS_16M, RAM - 16 * MiB },
 	};
 	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -354,7 +359,7 @@ static void enter_each_page_size(void **state)
 	/* Undecodable L/LP combinations. */
 	uint64_t pteh = pteh_for(0x55ull << 28, 0, 1, 0);
 	assert_int_equal(enter(0, 0, pteh, 16 * MiB | 0x2000 | HPTE_R_M, NULL), H_PARAMETER);
-	assert_int_equal(enter(0, 0, pteh, 16 * MiB | 0x3000 | HPTE_R_M, NULL), H_PARAMETER);  /* 16G */
+	assert_int_equal(enter(0, 0, pteh, 16 * MiB | 0x3000 | HPTE_R_M, NULL), H_PARAMETER); /* 16G */
 	assert_int_equal(enter(0, 0, pteh, 16 * MiB | 0x18000 | HPTE_R_M, NULL), H_PARAMETER);
 }
 
@@ -397,8 +402,13 @@ static void enter_rejects_bad_wimg(void **state)
 {
 	(void)state;
 	static const uint64_t bad[] = {
-		0, HPTE_R_W | HPTE_R_M, HPTE_R_I | HPTE_R_M, HPTE_R_G | HPTE_R_M, HPTE_R_I,
-		HPTE_R_W | HPTE_R_I | HPTE_R_M, HPTE_R_WIMG,
+		0,
+		HPTE_R_W | HPTE_R_M,
+		HPTE_R_I | HPTE_R_M,
+		HPTE_R_G | HPTE_R_M,
+		HPTE_R_I,
+		HPTE_R_W | HPTE_R_I | HPTE_R_M,
+		HPTE_R_WIMG,
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(enter(0, 0, pteh4k(1), 0x1000 | bad[i], NULL), H_PARAMETER);
@@ -419,8 +429,8 @@ static void enter_flags(void **state)
 {
 	(void)state;
 	static const uint64_t bad[] = {
-		H_AVPN, H_ANDCOND, H_READ_4, H_COPY_PAGE, H_LOCAL, H_R_XLATE, H_LARGE_PAGE,
-		1ull << 63, 1, H_PAGE_SET_LOANED,
+		H_AVPN,    H_ANDCOND,    H_READ_4,   H_COPY_PAGE, H_LOCAL,
+		H_R_XLATE, H_LARGE_PAGE, 1ull << 63, 1,           H_PAGE_SET_LOANED,
 	};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(enter(bad[i], 0, pteh4k(1), ptel_for(0, HV_PS_4K), NULL), H_PARAMETER);
@@ -440,8 +450,9 @@ static void enter_flags(void **state)
 	assert_int_equal(c.nicache, 1);
 	assert_int_equal(c.icache_addr, HOST_BASE + 0x7000);
 	assert_int_equal(c.icache_size, 4 * KiB);
-	assert_int_equal(enter(H_ICACHE_SYNCHRONIZE | H_ZERO_PAGE | H_EXACT, 24, pteh,
-			       ptel_for(32 * MiB, HV_PS_4K_16M), NULL), H_SUCCESS);
+	assert_int_equal(
+		enter(H_ICACHE_SYNCHRONIZE | H_ZERO_PAGE | H_EXACT, 24, pteh, ptel_for(32 * MiB, HV_PS_4K_16M), NULL),
+		H_SUCCESS);
 	assert_int_equal(c.nicache, 2);
 	assert_int_equal(c.nzero, 2);
 	assert_int_equal(c.zero_size, 16 * MiB);
@@ -455,18 +466,19 @@ static void enter_flags(void **state)
 	/* Hooks are optional. */
 	h.zero_page = NULL;
 	h.icache_sync = NULL;
-	assert_int_equal(enter(H_ZERO_PAGE | H_ICACHE_SYNCHRONIZE, 32, pteh4k(3), ptel_for(0, HV_PS_4K), NULL), H_SUCCESS);
+	assert_int_equal(enter(H_ZERO_PAGE | H_ICACHE_SYNCHRONIZE, 32, pteh4k(3), ptel_for(0, HV_PS_4K), NULL),
+			 H_SUCCESS);
 }
 
 static void enter_masks_and_keeps_bits(void **state)
 {
 	(void)state;
 	/* pteh: 0x60 (KVM/QEMU reserved) cleared; bolted, lock, H kept; V forced. */
-	uint64_t pteh = (pteh4k(4) & ~HPTE_V_VALID) | HPTE_V_HVLOCK | HPTE_V_ABSENT |
-			HPTE_V_BOLTED | HPTE_V_LOCK | HPTE_V_SECONDARY;
+	uint64_t pteh = (pteh4k(4) & ~HPTE_V_VALID) | HPTE_V_HVLOCK | HPTE_V_ABSENT | HPTE_V_BOLTED | HPTE_V_LOCK |
+			HPTE_V_SECONDARY;
 	/* ptel: TS dropped; pp0, key, R, C, N, PP kept. */
-	uint64_t ptel = 0x9000 | HPTE_R_PP0 | HPTE_R_TS | HPTE_R_KEY_HI | HPTE_R_KEY_LO |
-			HPTE_R_R | HPTE_R_C | HPTE_R_M | HPTE_R_N | 0x1;
+	uint64_t ptel = 0x9000 | HPTE_R_PP0 | HPTE_R_TS | HPTE_R_KEY_HI | HPTE_R_KEY_LO | HPTE_R_R | HPTE_R_C |
+			HPTE_R_M | HPTE_R_N | 0x1;
 	enter_ok(40, pteh, ptel);
 	uint64_t out[8];
 	assert_int_equal(hpt_h_read(&h, 0, 40, out), H_SUCCESS);
@@ -484,7 +496,7 @@ static void remove_basic(void **state)
 	enter_ok(50, pteh, ptel);
 	uint64_t v = 1, r = 1;
 	c.watch_ptex = 50;
-	c.hw_set_rc = HPTE_R_C | HPTE_R_R;   /* hardware writes R/C up to the tlbsync */
+	c.hw_set_rc = HPTE_R_C | HPTE_R_R; /* hardware writes R/C up to the tlbsync */
 	assert_int_equal(hpt_h_remove(&h, 0, 50, 0, &v, &r), H_SUCCESS);
 	assert_int_equal(c.ntlb, 1);
 	assert_int_equal(c.valid_at_tlbie, 0);
@@ -538,7 +550,7 @@ static void protect_sets_bits_from_flags(void **state)
 	(void)state;
 	uint64_t pteh = pteh4k(8), ptel = ptel_for(0x44000, HV_PS_4K) | HPTE_R_R;
 	enter_ok(90, pteh, ptel);
-	uint64_t flags = H_PROTECT_PP0 | 0x2000 | 0x0a00 | H_N | H_PP2;  /* pp0, key 0b10101, N, pp=01 */
+	uint64_t flags = H_PROTECT_PP0 | 0x2000 | 0x0a00 | H_N | H_PP2; /* pp0, key 0b10101, N, pp=01 */
 	c.watch_ptex = 90;
 	c.hw_set_rc = HPTE_R_C;
 	assert_int_equal(hpt_h_protect(&h, flags, 90, 0), H_SUCCESS);
@@ -548,8 +560,8 @@ static void protect_sets_bits_from_flags(void **state)
 	uint64_t out[8];
 	assert_int_equal(hpt_h_read(&h, 0, 90, out), H_SUCCESS);
 	assert_int_equal(out[0], pteh);
-	uint64_t want = (ptel & ~(HPTE_R_PP0 | HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_HI | HPTE_R_KEY_LO)) |
-			HPTE_R_PP0 | 0x2000000000000000ull | 0xa00 | HPTE_R_N | 0x1 | HPTE_R_C;
+	uint64_t want = (ptel & ~(HPTE_R_PP0 | HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_HI | HPTE_R_KEY_LO)) | HPTE_R_PP0 |
+			0x2000000000000000ull | 0xa00 | HPTE_R_N | 0x1 | HPTE_R_C;
 	assert_int_equal(out[1], want);
 	c.watch_ptex = -1;
 	/* Same protection again: nothing changes, no invalidation. */
@@ -590,7 +602,7 @@ static void read_one_and_four(void **state)
 	memset(out, 0x77, sizeof(out));
 	assert_int_equal(hpt_h_read(&h, 0, 104, out), H_SUCCESS);
 	assert_int_equal(out[0], p4);
-	assert_int_equal(out[2], 0x7777777777777777ull);   /* only two written */
+	assert_int_equal(out[2], 0x7777777777777777ull); /* only two written */
 	assert_int_equal(hpt_h_read(&h, H_READ_4, 106, out), H_SUCCESS);
 	assert_int_equal(out[0], p4);
 	assert_int_equal(out[1], ptel_for(0x1000, HV_PS_4K));
@@ -666,10 +678,14 @@ static void bulk_remove_responses(void **state)
 	enter_ok(201, pb, ptel_for(0x2000, HV_PS_4K) | HPTE_R_C);
 	enter_ok(202, pc, ptel_for(0x3000, HV_PS_4K) | HPTE_R_R | HPTE_R_C);
 	uint64_t args[8] = {
-		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ABSOLUTE | 200, 0,
-		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ANDCOND | 201, HPTE_V_BOLTED,  /* not removed */
-		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_AVPN | 202, pc & ~0x7full,
-		H_BULK_REMOVE_REQUEST | 203, 0,                                       /* empty */
+		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ABSOLUTE | 200,
+		0,
+		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ANDCOND | 201,
+		HPTE_V_BOLTED, /* not removed */
+		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_AVPN | 202,
+		pc & ~0x7full,
+		H_BULK_REMOVE_REQUEST | 203,
+		0, /* empty */
 	};
 	assert_int_equal(hpt_h_bulk_remove(&h, args), H_SUCCESS);
 	assert_int_equal(args[0], H_BULK_REMOVE_RESPONSE | H_BULK_REMOVE_SUCCESS | 0x0800000000000000ull | 200);
@@ -684,9 +700,14 @@ static void bulk_remove_responses(void **state)
 	assert_int_equal(raw(202, 0), 0);
 	/* ANDCOND that matches; AVPN mismatch. */
 	uint64_t a2[8] = {
-		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_AVPN | 201, (pb & ~0x7full) ^ 0x80,
-		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ANDCOND | 201, HPTE_V_LOCK,
-		H_BULK_REMOVE_END, 0, 0, 0,
+		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_AVPN | 201,
+		(pb & ~0x7full) ^ 0x80,
+		H_BULK_REMOVE_REQUEST | H_BULK_REMOVE_ANDCOND | 201,
+		HPTE_V_LOCK,
+		H_BULK_REMOVE_END,
+		0,
+		0,
+		0,
 	};
 	assert_int_equal(hpt_h_bulk_remove(&h, a2), H_SUCCESS);
 	assert_int_equal(a2[0], H_BULK_REMOVE_RESPONSE | H_BULK_REMOVE_NOT_FOUND | H_BULK_REMOVE_AVPN | 201);
@@ -711,10 +732,8 @@ static void bulk_remove_end_and_malformed(void **state)
 	/* Type 0 (not a request) in the second entry: PARM response for it,
 	 * the first done, the rest untouched. */
 	uint64_t b[8] = {
-		H_BULK_REMOVE_REQUEST | 300, 0,
-		H_BULK_REMOVE_AVPN | 301, 5,
-		H_BULK_REMOVE_REQUEST | 301, 0,
-		H_BULK_REMOVE_END, 0,
+		H_BULK_REMOVE_REQUEST | 300, 0, H_BULK_REMOVE_AVPN | 301, 5,
+		H_BULK_REMOVE_REQUEST | 301, 0, H_BULK_REMOVE_END,        0,
 	};
 	assert_int_equal(hpt_h_bulk_remove(&h, b), H_PARAMETER);
 	assert_int_equal(b[0], H_BULK_REMOVE_RESPONSE | 300);
@@ -759,8 +778,8 @@ static void bulk_remove_end_and_malformed(void **state)
 struct rb_case {
 	const char *name;
 	int row;
-	uint64_t b;          /* segment size */
-	uint64_t vsid, off;  /* VA = vsid || offset */
+	uint64_t b;         /* segment size */
+	uint64_t vsid, off; /* VA = vsid || offset */
 	int secondary;
 };
 
@@ -857,14 +876,16 @@ static void vrma_install(void **state)
 			assert_true(hpt_is_hv_owned(&h, ptex));
 			uint64_t v = raw(ptex, 0), r = raw(ptex, 1);
 			uint64_t addr = i << sh;
-			uint64_t want_v = (VRMA_VSID << 24) | ((addr >> 16) & ~0x7full) | HPTE_V_BOLTED |
-					  HPTE_V_VALID | (sh > 12 ? HPTE_V_LARGE : 0);
+			uint64_t want_v = (VRMA_VSID << 24) | ((addr >> 16) & ~0x7full) | HPTE_V_BOLTED | HPTE_V_VALID |
+					  (sh > 12 ? HPTE_V_LARGE : 0);
 			assert_int_equal(v, want_v);
-			assert_int_equal((r >> 58) & 3, 1);                  /* 1 TB segment */
+			assert_int_equal((r >> 58) & 3, 1); /* 1 TB segment */
 			assert_int_equal(r & HPTE_R_RPN_3_0 & ~((1ull << sh) - 1), HOST_BASE + addr);
 			assert_int_equal(r & (HPTE_R_WIMG | HPTE_R_PP | HPTE_R_PP0), HPTE_R_M);
 			assert_int_equal(hpt_page_size_index(hpt_new_to_old_v(v, r), hpt_new_to_old_r(r)),
-					 sh == 12 ? HV_PS_4K : sh == 16 ? HV_PS_64K : HV_PS_16M);
+					 sh == 12   ? HV_PS_4K
+					 : sh == 16 ? HV_PS_64K
+						    : HV_PS_16M);
 		}
 	}
 }
@@ -938,7 +959,7 @@ static void vrma_slots_protected_from_guest(void **state)
 static void hv_owned_empty_slot_is_skipped(void **state)
 {
 	(void)state;
-	bitmap[(8 * 20) >> 3] = 0x05;   /* slots 160 and 162 */
+	bitmap[(8 * 20) >> 3] = 0x05; /* slots 160 and 162 */
 	uint64_t s;
 	assert_int_equal(enter(0, 8 * 20 + 6, pteh4k(1), ptel_for(0, HV_PS_4K), &s), H_SUCCESS);
 	assert_int_equal(s, 161);
@@ -946,7 +967,7 @@ static void hv_owned_empty_slot_is_skipped(void **state)
 	assert_int_equal(s, 163);
 	assert_int_equal(enter(H_EXACT, 162, pteh4k(1), ptel_for(0, HV_PS_4K), NULL), H_PTEG_FULL);
 	assert_int_equal(raw(160, 0) | raw(160, 1) | raw(162, 0) | raw(162, 1), 0);
-	raw_set(162, 0, 0x1234);          /* whatever the hypervisor keeps there */
+	raw_set(162, 0, 0x1234); /* whatever the hypervisor keeps there */
 	uint64_t out[8];
 	assert_int_equal(hpt_h_read(&h, H_READ_4, 161, out), H_SUCCESS);
 	assert_int_equal(out[0] | out[1] | out[4] | out[5], 0);

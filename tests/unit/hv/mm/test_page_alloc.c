@@ -72,13 +72,13 @@ static void alloc_honours_alignment_and_never_hands_out_reserved(void **state)
 {
 	(void)state;
 	palloc_add(&pa, 0, 64 * MiB);
-	palloc_reserve(&pa, 0, 0x6b000);              /* an image at 0 */
+	palloc_reserve(&pa, 0, 0x6b000); /* an image at 0 */
 	palloc_reserve(&pa, 16 * MiB, 16 * MiB + 4096);
 	uint64_t a, b, c;
 	assert_int_equal(palloc_alloc(&pa, 4096, 4096, &a), PALLOC_OK);
 	assert_int_equal(a, 0x6b000);
 	assert_int_equal(palloc_alloc(&pa, 16 * MiB, 16 * MiB, &b), PALLOC_OK);
-	assert_int_equal(b, 32 * MiB);                 /* 16 MiB is not free at its first page */
+	assert_int_equal(b, 32 * MiB); /* 16 MiB is not free at its first page */
 	assert_int_equal(palloc_alloc(&pa, 100, 64 * 1024, &c), PALLOC_OK);
 	assert_int_equal(c & 0xffff, 0);
 	assert_true(c >= 0x6c000 && c + 4096 <= 16 * MiB);

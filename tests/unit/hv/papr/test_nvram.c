@@ -12,7 +12,7 @@ static uint8_t os_checksum(const uint8_t *h)
 {
 	unsigned int sum = h[0] + (unsigned int)(h[2] << 8 | h[3]);
 	for (int i = 4; i < 16; i += 2)
-		sum += (unsigned int)(h[i] | h[i + 1] << 8);   /* a little-endian OS reads the name's words so */
+		sum += (unsigned int)(h[i] | h[i + 1] << 8); /* a little-endian OS reads the name's words so */
 	sum = ((sum & 0xffff) + (sum >> 16)) & 0xffff;
 	unsigned int sum2 = (sum >> 8) + (sum << 8);
 	return (uint8_t)(((sum + sum2) >> 8) & 0xff);
@@ -25,10 +25,10 @@ static void fresh_nvram_is_one_free_partition(void **state)
 	memset(nv, 0xaa, sizeof(nv));
 	nvram_format(nv, sizeof(nv));
 	assert_int_equal(nv[0], 0x7f);
-	assert_int_equal(nv[2] << 8 | nv[3], 4096);           /* 64 KiB in 16-byte blocks */
+	assert_int_equal(nv[2] << 8 | nv[3], 4096); /* 64 KiB in 16-byte blocks */
 	assert_memory_equal(nv + 4, "wwwwwwwwwwww", 12);
 	assert_int_equal(nv[1], os_checksum(nv));
-	assert_int_equal(nv[1], 0x29);                        /* worked by hand from Linux's algorithm */
+	assert_int_equal(nv[1], 0x29); /* worked by hand from Linux's algorithm */
 	for (size_t i = 16; i < sizeof(nv); i++)
 		assert_int_equal(nv[i], 0);
 }

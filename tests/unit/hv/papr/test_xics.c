@@ -21,13 +21,13 @@ static void ipi_needs_an_open_cppr(void **state)
 	(void)state;
 	uint64_t xirr;
 	assert_int_equal(xics_h_ipi(&x, 1, 5), H_SUCCESS);
-	assert_false(xics_pending(&x, 1));                  /* CPPR 0 masks everything */
+	assert_false(xics_pending(&x, 1)); /* CPPR 0 masks everything */
 	assert_int_equal(xics_h_cppr(&x, 1, 0xff), H_SUCCESS);
 	assert_true(xics_pending(&x, 1));
 	assert_false(xics_pending(&x, 0));
 	assert_int_equal(xics_h_xirr(&x, 1, &xirr), H_SUCCESS);
 	assert_int_equal(xirr, 0xff000000u | XICS_IPI);
-	assert_false(xics_pending(&x, 1));                  /* accepted: CPPR is now 5 */
+	assert_false(xics_pending(&x, 1));                    /* accepted: CPPR is now 5 */
 	assert_int_equal(xics_h_ipi(&x, 1, 0xff), H_SUCCESS); /* the OS clears its MFRR */
 	assert_int_equal(xics_h_eoi(&x, 1, xirr), H_SUCCESS);
 	assert_false(xics_pending(&x, 1));
@@ -41,7 +41,7 @@ static void ipi_still_requested_after_eoi_fires_again(void **state)
 	xics_h_ipi(&x, 0, 3);
 	xics_h_xirr(&x, 0, &xirr);
 	assert_false(xics_pending(&x, 0));
-	xics_h_eoi(&x, 0, xirr);                            /* MFRR still 3 < CPPR 0xff */
+	xics_h_eoi(&x, 0, xirr); /* MFRR still 3 < CPPR 0xff */
 	assert_true(xics_pending(&x, 0));
 }
 
@@ -55,11 +55,11 @@ static void sources_route_by_server_and_priority(void **state)
 	assert_int_equal(xics_raise(&x, XICS_IRQ_BASE + 3), 2);
 	assert_int_equal(xics_raise(&x, XICS_IRQ_BASE + 4), 2);
 	xics_h_ipoll(&x, 2, &xirr, &mfrr);
-	assert_int_equal(xirr & 0xffffff, XICS_IRQ_BASE + 4);   /* priority 4 beats 6 */
+	assert_int_equal(xirr & 0xffffff, XICS_IRQ_BASE + 4); /* priority 4 beats 6 */
 	assert_int_equal(mfrr, 0xff);
 	xics_h_xirr(&x, 2, &xirr);
 	assert_int_equal(xirr, 0xff000000u | (XICS_IRQ_BASE + 4));
-	assert_false(xics_pending(&x, 2));                  /* CPPR 4 now masks priority 6 */
+	assert_false(xics_pending(&x, 2)); /* CPPR 4 now masks priority 6 */
 	xics_h_eoi(&x, 2, xirr);
 	assert_true(xics_pending(&x, 2));
 	xics_h_xirr(&x, 2, &xirr);
@@ -74,11 +74,11 @@ static void raising_cppr_rejects_a_presented_source(void **state)
 	xics_set_xive(&x, XICS_IRQ_BASE, 1, 5);
 	xics_raise(&x, XICS_IRQ_BASE);
 	assert_true(xics_pending(&x, 1));
-	xics_h_cppr(&x, 1, 2);                              /* more favoured than 5 */
+	xics_h_cppr(&x, 1, 2); /* more favoured than 5 */
 	assert_false(xics_pending(&x, 1));
 	xics_h_cppr(&x, 1, 0xff);
 	xics_h_ipoll(&x, 1, &xirr, &mfrr);
-	assert_int_equal(xirr & 0xffffff, XICS_IRQ_BASE);    /* not lost */
+	assert_int_equal(xirr & 0xffffff, XICS_IRQ_BASE); /* not lost */
 }
 
 static void masked_sources_wait_for_int_on(void **state)
@@ -108,7 +108,7 @@ static void level_source_refires_while_asserted(void **state)
 	xics_set_level(&x, XICS_IRQ_BASE + 1, true);
 	xics_h_xirr(&x, 0, &xirr);
 	xics_h_eoi(&x, 0, xirr);
-	assert_true(xics_pending(&x, 0));                   /* still asserted */
+	assert_true(xics_pending(&x, 0)); /* still asserted */
 	xics_h_xirr(&x, 0, &xirr);
 	xics_set_level(&x, XICS_IRQ_BASE + 1, false);
 	xics_h_eoi(&x, 0, xirr);
@@ -124,9 +124,9 @@ static void bad_arguments(void **state)
 	assert_int_equal(xics_h_cppr(&x, 99, 5), H_PARAMETER);
 	assert_int_equal(xics_h_xirr(&x, 4, &a), H_PARAMETER);
 	assert_int_equal(xics_h_ipoll(&x, 1000, &a, &b), H_PARAMETER);
-	assert_int_equal(xics_h_eoi(&x, 0, 0xff000000u | 0x7), H_PARAMETER);   /* no such source */
+	assert_int_equal(xics_h_eoi(&x, 0, 0xff000000u | 0x7), H_PARAMETER); /* no such source */
 	assert_int_equal(xics_set_xive(&x, XICS_IRQ_BASE + XICS_NR_IRQS, 0, 5), -3);
-	assert_int_equal(xics_set_xive(&x, XICS_IRQ_BASE, 4, 5), -3);          /* no such server */
+	assert_int_equal(xics_set_xive(&x, XICS_IRQ_BASE, 4, 5), -3); /* no such server */
 	assert_int_equal(xics_set_xive(&x, XICS_IRQ_BASE, 0, 0x100), -3);
 	assert_int_equal(xics_get_xive(&x, 5, &s, &p), -3);
 	assert_int_equal(xics_int_on(&x, 0), -3);
