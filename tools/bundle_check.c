@@ -1,6 +1,6 @@
 /*
  * bundle-check FILE: validates a bundle with the hypervisor's own parser
- * (hv/config.c, hv/elf_load.c) and prints one line per partition, or the
+ * (hv/config/config.c, hv/config/elf_load.c) and prints one line per partition, or the
  * parser's error line and exits 1. Used by tools/bundle.sh.
  */
 #include <errno.h>
