@@ -108,10 +108,15 @@
 
 	.section ".text", "ax"
 
-/* Vectors whose interrupted state is in SRR0/1 (0xC00 sc among them). */
+/* Vectors whose interrupted state is in SRR0/1. */
 	.globl	exc_entry_srr
 exc_entry_srr:
 	EXC_ENTRY SPR_SRR0, SPR_SRR1, rfid, guest_exit_srr
+
+/* 0xC00 sc: the same, with a guest's sc going to the hcall path. */
+	.globl	exc_entry_sc
+exc_entry_sc:
+	EXC_ENTRY SPR_SRR0, SPR_SRR1, rfid, guest_exit_sc
 
 /* Vectors whose interrupted state is in HSRR0/1. */
 	.globl	exc_entry_hsrr

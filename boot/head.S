@@ -18,7 +18,9 @@ image_start:
 /*
  * Every vector does the same five instructions: free r12/r13, find the
  * per-CPU area, and branch to the common entry for its save/restore pair:
- * exc_entry_srr or exc_entry_hsrr in boot/exceptions.S.
+ * exc_entry_srr or exc_entry_hsrr in boot/exceptions.S, and for sc its
+ * own copy of the SRR one, exc_entry_sc, which sends guest hcalls straight
+ * to the fast path.
  */
 .macro VECTOR addr, kind
 	. = \addr
@@ -43,7 +45,7 @@ image_start:
 	VECTOR VEC_HV_DECREMENTER, hsrr
 	VECTOR VEC_DOORBELL, srr
 	VECTOR VEC_RESERVED_B00, srr
-	VECTOR VEC_SYSTEM_CALL, srr
+	VECTOR VEC_SYSTEM_CALL, sc
 	VECTOR VEC_TRACE, srr
 	VECTOR VEC_HV_DATA_STORAGE, hsrr
 	VECTOR VEC_HV_INSN_STORAGE, hsrr

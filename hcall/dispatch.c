@@ -14,7 +14,8 @@ struct hcall_entry {
 	uint8_t slow;
 };
 
-static struct hcall_entry table[HCALL_SLOTS];
+/* In .data, next to the TOC: one instruction less to reach it on the hot path. */
+static struct hcall_entry table[HCALL_SLOTS] __attribute__((section(".data.hcall_table")));
 
 void hcall_init(void)
 {
@@ -33,16 +34,20 @@ void hcall_init(void)
 /* The hot path: no locks, no logging, guest SPRs live. */
 long hcall_fast(struct vcpu *v)
 {
-	long slot = hcall_slot(v->gpr[3]);
-	if (slot < 0 || !table[slot].fn) {
+	uint64_t nr = v->gpr[3];
+	const struct hcall_entry *e = 0;
+	if (nr < PAPR_HCALL_LIMIT && !(nr & 3))
+		e = &table[nr / 4];
+	else if (nr == KVMPPC_H_RTAS)
+		return 1; /* H_RTAS is slow */
+	if (!e || !e->fn) {
 		v->gpr[3] = (uint64_t)H_FUNCTION;
 		return 0;
 	}
-	if (table[slot].slow)
+	if (e->slow)
 		return 1;
-	v->hcalls++;
-	v->part->hcalls_by_slot[slot]++;
-	v->gpr[3] = (uint64_t)table[slot].fn(v);
+	v->hcalls_by_slot[nr / 4]++;
+	v->gpr[3] = (uint64_t)e->fn(v);
 	return v->hcall_done; /* done, but an interrupt is now due: full exit */
 }
 
@@ -61,9 +66,8 @@ static void system_call_exit(struct vcpu *v)
 		return;
 	}
 	long slot = hcall_slot(v->gpr[3]);
-	v->hcalls++;
 	if (slot >= 0)
-		v->part->hcalls_by_slot[slot]++;
+		v->hcalls_by_slot[slot]++;
 	v->gpr[3] = slot >= 0 && table[slot].fn ? (uint64_t)table[slot].fn(v) : (uint64_t)H_FUNCTION;
 }
 EXIT_HANDLER(hcall, VEC_SYSTEM_CALL, system_call_exit);

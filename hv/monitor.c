@@ -53,14 +53,18 @@ static void cmd_stats(struct partition *p)
 			hvprint("monitor:   0x%03x %-32s %llu", v << 5, vector_name(v << 5),
 				(unsigned long long)p->exits_by_vector[v]);
 	hvprint("monitor: %s: hcalls by number:", p->name);
-	for (unsigned int n = 0; n < HCALL_SLOTS; n++)
-		if (p->hcalls_by_slot[n])
+	for (unsigned int n = 0; n < HCALL_SLOTS; n++) {
+		uint64_t calls = 0;
+		for (unsigned int k = 0; k < p->nvcpus; k++)
+			calls += p->vcpus[k].hcalls_by_slot[n];
+		if (calls)
 			hvprint("monitor:   0x%03x %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
-				(unsigned long long)p->hcalls_by_slot[n]);
+				(unsigned long long)calls);
+	}
 	for (unsigned int k = 0; k < p->nvcpus; k++)
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices",
 			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
-			(unsigned long long)p->vcpus[k].hcalls, (unsigned long long)p->vcpus[k].interrupts,
+			(unsigned long long)vcpu_hcalls(&p->vcpus[k]), (unsigned long long)p->vcpus[k].interrupts,
 			(unsigned long long)p->vcpus[k].slices);
 }
 

@@ -215,7 +215,7 @@ void partition_totals(const struct partition *p, uint64_t *exits, uint64_t *hcal
 	*exits = *hcalls = *irqs = 0;
 	for (unsigned int i = 0; i < p->nvcpus; i++) {
 		*exits += p->vcpus[i].exits;
-		*hcalls += p->vcpus[i].hcalls;
+		*hcalls += vcpu_hcalls(&p->vcpus[i]);
 		*irqs += p->vcpus[i].interrupts;
 	}
 }

@@ -58,8 +58,7 @@ struct partition {
 	volatile bool reboot_requested; /* restarted once its vCPUs are out */
 	uint64_t boots;
 
-	uint64_t hcalls_by_slot[HCALL_SLOTS]; /* index hcall_slot(number) */
-	uint64_t exits_by_vector[VEC_SLOTS];  /* index VEC_SLOT(vector) */
+	uint64_t exits_by_vector[VEC_SLOTS]; /* index VEC_SLOT(vector) */
 };
 
 extern struct partition partitions[MAX_PARTITIONS];

@@ -29,3 +29,11 @@ void vcpu_kick(const struct vcpu *v)
 {
 	cpu_kick(cpus[v->thread]);
 }
+
+uint64_t vcpu_hcalls(const struct vcpu *v)
+{
+	uint64_t n = 0;
+	for (unsigned int i = 0; i < HCALL_SLOTS; i++)
+		n += v->hcalls_by_slot[i];
+	return n;
+}

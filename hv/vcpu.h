@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "arch/mmu.h"
+#include "papr.h"
 
 struct partition;
 struct cpu;
@@ -66,7 +67,8 @@ struct vcpu {
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;
 
 	/* Counters for the monitor and the benchmarks. */
-	uint64_t exits, hcalls, slices, interrupts;
+	uint64_t exits, slices, interrupts;
+	uint64_t hcalls_by_slot[HCALL_SLOTS]; /* index hcall_slot(number); one store on the hot path */
 };
 
 _Static_assert(__builtin_offsetof(struct vcpu, nip) == VCPU_NIP, "asm offset");
@@ -84,6 +86,8 @@ void vcpu_reset(struct vcpu *v, struct partition *p, unsigned int id, bool littl
 void vcpu_start(struct vcpu *v, uint64_t nip, uint64_t r3val, bool little_endian);
 /* Makes v notice new work soon: interrupts its thread if that is another. */
 void vcpu_kick(const struct vcpu *v);
+/* The hcalls v made, all numbers together. */
+uint64_t vcpu_hcalls(const struct vcpu *v);
 
 #endif
 #endif

@@ -8,8 +8,8 @@
  * the guest SPRs and SLB.
  *
  * Every interrupt taken while a guest runs reaches boot/exceptions.S, which
- * branches here (guest_exit_srr or guest_exit_hsrr) when the interrupted
- * MSR had HV=0:
+ * branches here (guest_exit_sc, guest_exit_srr or guest_exit_hsrr) when the
+ * interrupted MSR had HV=0:
  *  - an hcall (0xC00) from the guest's kernel takes the fast path: save r0-r13, LR, CR, CTR, XER
  *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
  *    CPU's stack with the guest's SPRs still live, and rfid back;
@@ -115,17 +115,16 @@ vcpu_exit_common:
 guest_exit_hsrr:
 	GUEST_EXIT SPR_HSRR0, SPR_HSRR1
 
-guest_exit_srr_full:
-	GUEST_EXIT SPR_SRR0, SPR_SRR1
-
-/* SRR-type exits: hcalls go the fast way, the rest the full way. */
 	.globl	guest_exit_srr
 guest_exit_srr:
-	cmpdi	%r12, VEC_SYSTEM_CALL
-	bne	guest_exit_srr_full
+	GUEST_EXIT SPR_SRR0, SPR_SRR1
+
+/* sc from the guest: hcalls from its kernel go the fast way. */
+	.globl	guest_exit_sc
+guest_exit_sc:
 	mfspr	%r11, SPR_SRR1
 	andi.	%r11, %r11, 0x4000	/* MSR[PR]: guest userspace is never served */
-	bne	guest_exit_srr_full
+	bne	guest_exit_srr
 
 	ld	%r11, CPU_VCPU(%r13)
 	SAVE_GUEST_VOLATILES
