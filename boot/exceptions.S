@@ -1,7 +1,7 @@
 /*
  * Common exception entry and exit. The vector stub left: r13 = per-CPU
  * area, the interrupted r13 in HSPRG1, the interrupted r12 in
- * CPU_SCRATCH0 and the vector number in r12. The interrupted CR goes to
+ * CPU_SCRATCH0, the interrupted CFAR in CPU_CFAR and the vector number in r12. The interrupted CR goes to
  * CPU_SCRATCH_CR first thing, and every path saves it from there. We save everything into a
  * struct regs on the per-CPU exception stack (or below the current frame
  * when an exception hits the handler itself), call exception_handler(),
@@ -9,6 +9,7 @@
  */
 #include "arch/spr.h"
 #include "arch/asm.h"
+#include "arch/vectors.h"
 #include "hv/cpu.h"
 #include "hv/regs.h"
 
@@ -16,13 +17,18 @@
 #define R(n)		(32 + REGS_GPR(n))
 #define F(off)		(32 + (off))
 
-.macro EXC_ENTRY s0, s1, ret, guest_exit
+/* Saves r11 and CR, and goes to guest_exit if the interrupted MSR had HV = 0. */
+.macro EXC_FROM_GUEST s1, guest_exit
 	std	%r11, CPU_SCRATCH1(%r13)
 	mfcr	%r11			/* before the record-form test below changes CR0 */
 	std	%r11, CPU_SCRATCH_CR(%r13)
 	mfspr	%r11, \s1
 	rldicl.	%r11, %r11, 4, 63	/* the interrupted MSR[HV] */
 	beq-	\guest_exit	/* 0: a guest was running (hv/arch/world_switch.S) */
+.endm
+
+/* An interrupt of the hypervisor itself: r11 and CR saved, r12 = vector. */
+.macro EXC_HYPERVISOR s0, s1, ret
 	mr	%r11, %r1
 	ld	%r1, CPU_EXC_DEPTH(%r13)
 	cmpdi	%r1, 0
@@ -111,14 +117,26 @@
 /* Vectors whose interrupted state is in SRR0/1. */
 	.globl	exc_entry_srr
 exc_entry_srr:
-	EXC_ENTRY SPR_SRR0, SPR_SRR1, rfid, guest_exit_srr
-
-/* 0xC00 sc: the same, with a guest's sc going to the hcall path. */
-	.globl	exc_entry_sc
-exc_entry_sc:
-	EXC_ENTRY SPR_SRR0, SPR_SRR1, rfid, guest_exit_sc
+	EXC_FROM_GUEST SPR_SRR1, guest_exit_srr
+	EXC_HYPERVISOR SPR_SRR0, SPR_SRR1, rfid
 
 /* Vectors whose interrupted state is in HSRR0/1. */
 	.globl	exc_entry_hsrr
 exc_entry_hsrr:
-	EXC_ENTRY SPR_HSRR0, SPR_HSRR1, hrfid, guest_exit_hsrr
+	EXC_FROM_GUEST SPR_HSRR1, guest_exit_hsrr
+	EXC_HYPERVISOR SPR_HSRR0, SPR_HSRR1, hrfid
+
+/*
+ * 0xC00 sc. The hot path of every hcall: r12 (the vector, known here) is the
+ * scratch register, and the guest's r11 stays in place for guest_exit_sc.
+ */
+	.globl	exc_entry_sc
+exc_entry_sc:
+	mfcr	%r12
+	std	%r12, CPU_SCRATCH_CR(%r13)
+	mfspr	%r12, SPR_SRR1
+	rldicl.	%r12, %r12, 4, 63	/* the interrupted MSR[HV] */
+	beq+	guest_exit_sc
+	std	%r11, CPU_SCRATCH1(%r13)
+	li	%r12, VEC_SYSTEM_CALL
+	EXC_HYPERVISOR SPR_SRR0, SPR_SRR1, rfid

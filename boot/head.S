@@ -16,8 +16,9 @@ image_start:
 	b	boot_start
 
 /*
- * Every vector does the same five instructions: free r12/r13, find the
- * per-CPU area, and branch to the common entry for its save/restore pair:
+ * Every vector does the same seven instructions (they must fit in the 32
+ * bytes between 0xE00 and 0xE20): free r12/r13, find the per-CPU area, keep
+ * the CFAR, and branch to the common entry for its save/restore pair:
  * exc_entry_srr or exc_entry_hsrr in boot/exceptions.S, and for sc its
  * own copy of the SRR one, exc_entry_sc, which sends guest hcalls straight
  * to the fast path.
@@ -27,6 +28,8 @@ image_start:
 	mtspr	SPR_HSPRG1, %r13
 	mfspr	%r13, SPR_HSPRG0
 	std	%r12, CPU_SCRATCH0(%r13)
+	mfspr	%r12, SPR_CFAR		/* before the branch below changes it */
+	std	%r12, CPU_CFAR(%r13)
 	li	%r12, \addr
 	b	exc_entry_\kind
 .endm

@@ -68,7 +68,6 @@ static void start_thread_loop(void *arg)
 static void boot_thread_service(void)
 {
 	monitor_poll();
-	partitions_do_reboots();
 	if (npartitions && partitions_running() == 0 && config.power_off_when_all_stopped && !partitions_rebooting()) {
 		hvprint("all partitions have stopped");
 		machine_power_off();
@@ -102,6 +101,7 @@ static void run_bundle(const void *bundle, uint64_t size)
 			cpus[i]->call_fn = start_thread_loop;
 		}
 	ptab_cpu_init();
+	monitor_set_hcall_namer(hcall_name);
 	monitor_init();
 	sched_thread_loop(boot_thread_service);
 }

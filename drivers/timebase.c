@@ -13,6 +13,13 @@ uint64_t tb_now(void)
 	return mftb();
 }
 
+void timebase_set(uint64_t tb)
+{
+	mtspr(SPR_TBL_W, 0); /* so that TBL cannot carry into TBU in between */
+	mtspr(SPR_TBU_W, tb >> 32);
+	mtspr(SPR_TBL_W, (uint32_t)tb);
+}
+
 uint64_t tb_to_us(uint64_t t)
 {
 	return t / (tb_freq / 1000000);
@@ -23,9 +30,29 @@ uint64_t us_to_tb(uint64_t us)
 	return us * (tb_freq / 1000000);
 }
 
+#define LARGE_DEC_MAX ((1ll << 55) - 1) /* 56-bit signed: ibm,dec-bits = 56 */
+
+int64_t dec_read(void)
+{
+	uint64_t dec = mfspr(SPR_DEC);
+	if (mfspr(SPR_LPCR) & LPCR_LD)
+		return (int64_t)(dec << 8) >> 8; /* sign-extend from 56 bits */
+	return (int32_t)dec;
+}
+
+void dec_write(int64_t ticks)
+{
+	int64_t max = (mfspr(SPR_LPCR) & LPCR_LD) ? LARGE_DEC_MAX : INT32_MAX;
+	if (ticks > max)
+		ticks = max;
+	if (ticks < -max - 1)
+		ticks = -1; /* long expired: still pending */
+	mtspr(SPR_DEC, (uint64_t)ticks);
+}
+
 uint64_t dec_expiry(void)
 {
-	return tb_now() + (uint64_t)(int64_t)(int32_t)mfspr(SPR_DEC);
+	return tb_now() + (uint64_t)dec_read();
 }
 
 void udelay(uint64_t us)

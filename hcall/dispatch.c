@@ -9,22 +9,36 @@
 _Static_assert(sizeof(struct hcall_def) % 8 == 0, "registry entries must pack");
 REGISTRY_DECLARE(hcall_defs, struct hcall_def);
 
-struct hcall_entry {
-	hcall_fn fn;
-	uint8_t slow;
-};
+/* The hot path's view of a number that has no fast handler. */
+static long unknown(struct vcpu *v)
+{
+	v->gpr[3] = (uint64_t)H_FUNCTION;
+	return 0;
+}
 
-/* In .data, next to the TOC: one instruction less to reach it on the hot path. */
-static struct hcall_entry table[HCALL_SLOTS] __attribute__((section(".data.hcall_table")));
+static long needs_run_loop(struct vcpu *v)
+{
+	(void)v;
+	return 1;
+}
+
+/* What the hot path calls, per standard number (in .data, next to the TOC,
+ * so one instruction reaches it); every definition, for the run loop and
+ * the names. */
+static hcall_run_fn fast[PAPR_HCALL_LIMIT / 4] __attribute__((section(".data.hcall_table")));
+static const struct hcall_def *defs[HCALL_SLOTS];
 
 void hcall_init(void)
 {
+	for (unsigned int i = 0; i < PAPR_HCALL_LIMIT / 4; i++)
+		fast[i] = unknown;
 	REGISTRY_FOREACH (hcall_defs, struct hcall_def, d) {
 		long slot = hcall_slot(d->nr);
-		if (slot < 0 || table[slot].fn)
+		if (slot < 0 || defs[slot])
 			panic("hcall: %s (0x%llx) has no slot or is defined twice", d->name, (unsigned long long)d->nr);
-		table[slot].fn = d->fn;
-		table[slot].slow = (uint8_t)d->slow;
+		defs[slot] = d;
+		if (slot < PAPR_HCALL_LIMIT / 4)
+			fast[slot] = d->slow ? needs_run_loop : d->run;
 	}
 	const char *dup = rtas_registry_duplicate();
 	if (dup)
@@ -35,20 +49,22 @@ void hcall_init(void)
 long hcall_fast(struct vcpu *v)
 {
 	uint64_t nr = v->gpr[3];
-	const struct hcall_entry *e = 0;
-	if (nr < PAPR_HCALL_LIMIT && !(nr & 3))
-		e = &table[nr / 4];
-	else if (nr == KVMPPC_H_RTAS)
-		return 1; /* H_RTAS is slow */
-	if (!e || !e->fn) {
+	if (__builtin_expect(nr >= PAPR_HCALL_LIMIT, 0)) {
+		if (nr == KVMPPC_H_RTAS)
+			return 1; /* slow */
 		v->gpr[3] = (uint64_t)H_FUNCTION;
 		return 0;
 	}
-	if (e->slow)
-		return 1;
-	v->hcalls_by_slot[nr / 4]++;
-	v->gpr[3] = (uint64_t)e->fn(v);
-	return v->hcall_done; /* done, but an interrupt is now due: full exit */
+	if (nr & 3) {
+		v->gpr[3] = (uint64_t)H_FUNCTION;
+		return 0;
+	}
+	return fast[nr / 4](v);
+}
+
+const char *hcall_name(unsigned long slot)
+{
+	return slot < HCALL_SLOTS && defs[slot] ? defs[slot]->name : 0;
 }
 
 /* The full exit of an sc: an hcall hcall_fast handed over, or one it ran
@@ -66,8 +82,11 @@ static void system_call_exit(struct vcpu *v)
 		return;
 	}
 	long slot = hcall_slot(v->gpr[3]);
-	if (slot >= 0)
-		v->hcalls_by_slot[slot]++;
-	v->gpr[3] = slot >= 0 && table[slot].fn ? (uint64_t)table[slot].fn(v) : (uint64_t)H_FUNCTION;
+	if (slot < 0 || !defs[slot]) {
+		unknown(v);
+		return;
+	}
+	defs[slot]->run(v);
+	v->hcall_done = false; /* this exit delivers whatever is due */
 }
 EXIT_HANDLER(hcall, VEC_SYSTEM_CALL, system_call_exit);

@@ -59,9 +59,7 @@ static long h_set_mode(struct vcpu *v)
 			return H_P4;
 		if (mflags > 1)
 			return H_UNSUPPORTED_FLAG;
-		p->lpcr = mflags ? (p->lpcr | LPCR_ILE) : (p->lpcr & ~LPCR_ILE);
-		mtspr(SPR_LPCR, p->lpcr);
-		isync();
+		partition_set_lpcr(p, LPCR_ILE, mflags ? LPCR_ILE : 0);
 		return H_SUCCESS;
 	}
 	return H_P2;
@@ -71,7 +69,8 @@ HCALL(H_SET_MODE, h_set_mode, 0);
 /*
  * H_REGISTER_PROC_TBL: a hash guest on ISA 3.0 registers "hash MMU with
  * SLB, no process table". Radix and hash-with-process-table are not
- * offered (ibm,pa-features says so), as QEMU does without those caps.
+ * offered (ibm,pa-features says so), as QEMU does without those caps, and
+ * neither is GTSE (guest tlbie), which only a radix guest may have.
  */
 #define PROC_TBL_MASK     0x1full
 #define PROC_TBL_MODIFY   0x10ull
@@ -94,9 +93,9 @@ static long h_register_proc_tbl(struct vcpu *v)
 		if (table)
 			return H_PARAMETER; /* hash with SLB has no table */
 	}
-	p->lpcr = (flags & PROC_TBL_GTSE) ? (p->lpcr | LPCR_GTSE) : (p->lpcr & ~LPCR_GTSE);
-	mtspr(SPR_LPCR, p->lpcr);
-	isync();
+	if (flags & PROC_TBL_GTSE)
+		return H_PARAMETER;
+	(void)p;
 	return H_SUCCESS;
 }
 HCALL(H_REGISTER_PROC_TBL, h_register_proc_tbl, 0);

@@ -2,10 +2,10 @@
 #include "hcall/hcall.h"
 #include "hv/papr/rtas.h"
 #include "hv/partition.h"
-#include "arch/spr.h"
 
-/* (cpu, start address, r3): a stopped vCPU starts there in real mode, in
- * the partition's interrupt endianness, as PAPR's start-cpu does. */
+/* (cpu, start address, r3): a stopped vCPU starts there as on QEMU pseries
+ * (big-endian, real mode; the partition's LPCR, so its interrupt
+ * endianness, is shared by all its vCPUs). */
 static int32_t rtas_start_cpu(struct vcpu *v, struct rtas_args *a)
 {
 	struct partition *p = v->part;
@@ -15,7 +15,7 @@ static int32_t rtas_start_cpu(struct vcpu *v, struct rtas_args *a)
 	struct vcpu *t = &p->vcpus[id];
 	if (t->state != VCPU_STOPPED)
 		return RTAS_HW_ERROR;
-	vcpu_start(t, addr, rtas_arg(a, 2), (p->lpcr & LPCR_ILE) != 0);
+	vcpu_start(t, addr, rtas_arg(a, 2));
 	return RTAS_OK;
 }
 RTAS_SERVICE(start_cpu, "start-cpu", 0x2005, 3, 1, rtas_start_cpu);

@@ -14,7 +14,7 @@ RTAS_SERVICE(power_off, "power-off", 0x2002, RTAS_ANY, 0, rtas_power_off);
 static int32_t rtas_system_reboot(struct vcpu *v, struct rtas_args *a)
 {
 	(void)a;
-	partition_request_reboot(v->part, "rebooting at the guest's request");
+	partition_request_reboot(v->part, "rebooting at the guest's request", false);
 	return RTAS_OK;
 }
 RTAS_SERVICE(system_reboot, "system-reboot", 0x2003, RTAS_ANY, 0, rtas_system_reboot);

@@ -23,7 +23,7 @@ static long h_confer(struct vcpu *v)
 	int64_t target = (int64_t)v->gpr[4];
 	if (target != -1 && !partition_vcpu(v->part, (uint64_t)target))
 		return H_PARAMETER;
-	v->slices++; /* the scheduler's round robin moves on */
+	v->slice_given_up = true; /* the others on its thread go first */
 	return H_SUCCESS;
 }
 HCALL(H_CONFER, h_confer, 1);

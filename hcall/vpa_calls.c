@@ -3,6 +3,7 @@
  * QEMU pseries. */
 #include "hcall/hcall.h"
 #include "hv/lib/bytes.h"
+#include "hv/papr/vpa.h"
 #include "hv/partition.h"
 
 #define VPA_FLAGS_MASK           (7ull << 45)
@@ -12,8 +13,6 @@
 #define VPA_DEREGISTER           (5ull << 45)
 #define VPA_DEREGISTER_DTL       (6ull << 45)
 #define VPA_DEREGISTER_SLBSHADOW (7ull << 45)
-#define VPA_MIN_SIZE             640
-#define VPA_SHARED_PROC          0x9 /* byte: bit 0x2 = shared processor */
 #define DTL_MIN_SIZE             48
 #define SLB_SHADOW_MIN_SIZE      8
 
@@ -47,11 +46,13 @@ static long h_register_vpa(struct vcpu *v)
 	long rc;
 	switch (flags & VPA_FLAGS_MASK) {
 	case VPA_REGISTER:
-		if ((rc = check_area(p, addr, VPA_MIN_SIZE, 1, 1, &size)))
+		if ((rc = check_area(p, addr, VPA_SIZE_MIN, 1, 1, &size)))
 			return rc;
 		t->vpa = addr;
 		t->vpa_size = size;
-		*(uint8_t *)guest_ptr(p, addr + VPA_SHARED_PROC, 1) |= 0x2;
+		uint8_t *vpa = guest_ptr(p, addr, VPA_SIZE_MIN);
+		vpa[VPA_SHARED_PROC] |= 0x2;
+		vpa_set_dispatched(vpa, t->dispatched); /* the count's parity says so from now on */
 		return H_SUCCESS;
 	case VPA_REGISTER_DTL:
 		if ((rc = check_area(p, addr, DTL_MIN_SIZE, 0, 0, &size)))

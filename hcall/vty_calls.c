@@ -1,14 +1,22 @@
 /* The console: H_PUT_TERM_CHAR / H_GET_TERM_CHAR on the partition's vty,
  * and RTAS display-character. */
+#include <stdbool.h>
 #include "hcall/hcall.h"
 #include "hv/papr/rtas.h"
 #include "hv/partition.h"
+
+/* The partition's one vty, by its unit address or as 0: "the default
+ * vty", as QEMU pseries and PowerVM take it (early kernel debug uses 0). */
+static bool is_our_vty(uint64_t termno)
+{
+	return termno == VTY_UNIT_ADDRESS || termno == 0;
+}
 
 /* Up to 16 bytes packed big-endian in r6, r7 (first byte in the top bits). */
 static long h_put_term_char(struct vcpu *v)
 {
 	uint64_t len = v->gpr[5];
-	if (v->gpr[4] != VTY_UNIT_ADDRESS)
+	if (!is_our_vty(v->gpr[4]))
 		return H_PARAMETER;
 	if (len > 16)
 		return H_PARAMETER;
@@ -24,7 +32,7 @@ HCALL(H_PUT_TERM_CHAR, h_put_term_char, 0);
  * (hv/monitor.c puts it in the vty's ring). */
 static long h_get_term_char(struct vcpu *v)
 {
-	if (v->gpr[4] != VTY_UNIT_ADDRESS)
+	if (!is_our_vty(v->gpr[4]))
 		return H_PARAMETER;
 	char buf[16];
 	uint64_t regs[2] = { 0, 0 }, n = vty_read(&v->part->vty, buf, sizeof(buf));

@@ -15,6 +15,8 @@ _Static_assert(offsetof(struct cpu, hv_sp) == CPU_HV_SP, "asm offset");
 _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU, "asm offset");
 _Static_assert(offsetof(struct cpu, toc) == CPU_TOC, "asm offset");
 _Static_assert(offsetof(struct cpu, scratch_cr) == CPU_SCRATCH_CR, "asm offset");
+_Static_assert(offsetof(struct cpu, cfar) == CPU_CFAR, "asm offset");
+_Static_assert(offsetof(struct cpu, hcall_sp) == CPU_HCALL_SP, "asm offset");
 
 struct cpu *cpus[MAX_CPUS];
 unsigned int ncpus;
@@ -48,10 +50,12 @@ struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot)
 
 void cpu_init_thread(void)
 {
-	/* PMC5 counts completed instructions in every mode, for the benchmarks
-	 * (the hypervisor does not otherwise use or switch the PMU yet). */
-	mtspr(SPR_MMCR0, 0);
+	struct cpu *c = this_cpu();
+	mtspr(SPR_MMCR0, MMCR0_FC); /* each guest's PMU is its own (hv/arch/vcpu_switch.c) */
 	mtspr(SPR_HFSCR, HFSCR_GUEST);
+	mtspr(SPR_AMOR, ~0ull); /* a guest may use every AMR key */
+	c->hv_lpcr = mfspr(SPR_LPCR) | LPCR_HDICE | LPCR_PECEDH | LPCR_PECE0 | LPCR_PECE1 | LPCR_PECE2 | LPCR_PECE_HVEE;
+	mtspr(SPR_LPCR, c->hv_lpcr);
 	isync();
 }
 

@@ -13,6 +13,8 @@
 #define CPU_VCPU       56 /* the vCPU running on this thread */
 #define CPU_TOC        64
 #define CPU_SCRATCH_CR 72 /* the interrupted CR, saved before anything can touch it */
+#define CPU_CFAR       80 /* the interrupted CFAR, saved before the vector's branch */
+#define CPU_HCALL_SP   88 /* r1 for hcall_fast(): below vcpu_enter()'s frame */
 
 #define CPU_STACK_SIZE     (64 * 1024)
 #define CPU_EXC_STACK_SIZE (32 * 1024)
@@ -39,6 +41,8 @@ struct cpu {
 	struct vcpu *vcpu;
 	uint64_t toc;
 	uint64_t scratch_cr;
+	uint64_t cfar;
+	uint64_t hcall_sp;
 	uint32_t index;  /* 0..ncpus-1 */
 	uint32_t server; /* interrupt server number (= PIR) */
 	volatile uint32_t state;
@@ -52,10 +56,13 @@ struct cpu {
 	/* A trap this CPU expects (self-test): resume after it instead of panic. */
 	uint64_t expect_trap_at;
 	volatile uint64_t traps_caught;
-	/* Scheduling: the vCPUs pinned to this thread. */
+	/* Scheduling: the vCPUs pinned to this thread (hv/sched.c). */
 	struct vcpu *run_queue[CPU_MAX_VCPUS];
-	unsigned int nrun, next_run;
+	unsigned int nrun;
+	struct vcpu *current;     /* holds the thread and its slice */
+	int64_t slice_left;       /* ticks left of current's slice */
 	struct vcpu *last_loaded; /* whose SPRs/SLB are in the registers */
+	uint64_t hv_lpcr;         /* LPCR while no guest is loaded */
 };
 
 extern struct cpu *cpus[MAX_CPUS];
@@ -68,7 +75,8 @@ static inline struct cpu *this_cpu(void)
 
 struct cpu *cpu_create(unsigned int index, uint32_t server, bool boot);
 /* Per-thread register set-up that is not the timer's: the facilities
- * guests may use (HFSCR), the PMU counting for the benchmarks. */
+ * guests may use (HFSCR, AMOR), the PMU frozen, the LPCR the hypervisor
+ * keeps while no guest is loaded (wake-ups from power saving included). */
 void cpu_init_thread(void);
 /* Interrupts thread c (a hypervisor doorbell) unless it is this one, so
  * that it leaves the guest and looks at its work. */

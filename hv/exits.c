@@ -3,6 +3,9 @@
 #include "hv/exceptions.h"
 #include "hv/lib/log.h"
 #include "hv/panic.h"
+#include "hv/lib/bytes.h"
+#include "hv/papr/fwnmi.h"
+#include "hv/papr/msgp.h"
 #include "hv/partition.h"
 #include "drivers/timebase.h"
 #include "arch/spr.h"
@@ -51,6 +54,22 @@ void vcpu_report(const struct vcpu *v, const char *why)
 			      (unsigned long long)v->gpr[i + 3]);
 }
 
+/*
+ * An exit nothing handles can only come from what the guest did (its own
+ * instruction, its own facility use): the guest gets the program interrupt
+ * for an illegal instruction, as KVM and PowerVM give it, and the operator
+ * one line per partition and vector. Only the hypervisor's own failures
+ * stop a partition.
+ */
+static void unhandled(struct vcpu *v, uint64_t vec)
+{
+	struct partition *p = v->part;
+	if (vec < VEC_LIMIT && !p->unhandled_logged[VEC_SLOT(vec)]++)
+		partition_log(p, "vCPU %u: %s exit (0x%llx) at 0x%llx: the guest gets a program interrupt", v->id,
+			      vector_name(vec), (unsigned long long)vec, (unsigned long long)v->nip);
+	vcpu_reflect(v, VEC_PROGRAM, SRR1_PROGILL);
+}
+
 /* The end of a time slice: back to the scheduler. */
 static void slice_end(struct vcpu *v)
 {
@@ -89,34 +108,161 @@ static void reflect_same(struct vcpu *v)
 EXIT_HANDLER(sreset, VEC_SYSTEM_RESET, reflect_same);
 EXIT_HANDLER(mce, VEC_MACHINE_CHECK, reflect_same);
 
-static void outside_memory(struct vcpu *v)
+/*
+ * A machine check for an access nothing answers, as PowerVM and QEMU give
+ * one: at the vector the guest registered with ibm,nmi-register, with r3
+ * pointing at its saved r3 and an RTAS error log, or else the architected
+ * 0x200. A second machine check on the same vCPU before ibm,nmi-interlock
+ * is a checkstop of the partition; on another vCPU it waits (the access is
+ * retried) until the interlock is released.
+ */
+static void machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea)
+{
+	struct partition *p = v->part;
+	if (kind != MC_IFETCH) {
+		mtspr(SPR_DAR, ea);
+		mtspr(SPR_DSISR, mc_dsisr(kind));
+	}
+	if (!p->fwnmi) {
+		vcpu_reflect(v, VEC_MACHINE_CHECK, mc_srr1_bits(kind));
+		v->msr &= ~MSR_ME; /* the interrupt turns machine checks off */
+		return;
+	}
+	int holder = -1;
+	if (!__atomic_compare_exchange_n(&p->mce_interlock, &holder, (int)v->id, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		if (holder == (int)v->id)
+			partition_stop(p, "machine check at 0x%llx while handling one (checkstop)",
+				       (unsigned long long)ea);
+		return; /* another vCPU's is in progress: the access comes back after it */
+	}
+	uint8_t *log = guest_ptr(p, p->rtas_base + RTAS_ERROR_LOG_OFFSET, RTAS_ERROR_LOG_MAX);
+	fwnmi_mc_log(log, v->gpr[3], kind, ea);
+	vcpu_reflect(v, VEC_MACHINE_CHECK, mc_srr1_bits(kind));
+	v->gpr[3] = p->rtas_base + RTAS_ERROR_LOG_OFFSET;
+	v->nip = p->fwnmi_mce;
+	v->msr |= MSR_ME;
+}
+
+#define DSISR_KEYFAULT 0x00200000ull /* a virtual page class key (AMR/IAMR) said no */
+#define DSISR_STORE    0x02000000ull
+
+/*
+ * Guest real-mode accesses translate through the VRMA the hypervisor put
+ * in the HPT, so they come here when they fail: a key the guest's own AMR
+ * or IAMR forbids is its data or instruction storage interrupt; an address
+ * outside its memory is a machine check.
+ */
+static void real_mode_fault(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	bool data = v->exit_vector == VEC_HV_DATA_STORAGE;
 	v->hdar = mfspr(SPR_HDAR);
 	v->hdsisr = mfspr(SPR_HDSISR);
 	v->asdr = mfspr(SPR_ASDR);
-	vcpu_report(v, data ? "real-mode access outside the partition's memory (HDSI)"
-			    : "real-mode fetch outside the partition's memory (HISI)");
-	partition_stop(p, "guest real address 0x%llx is outside its %llu MiB",
-		       (unsigned long long)(data ? v->hdar : v->nip), (unsigned long long)(p->mem_size >> 20));
+	uint64_t addr = data ? v->hdar : v->nip;
+	uint64_t cause = data ? v->hdsisr : v->msr;
+	if ((cause & DSISR_KEYFAULT) && addr < p->mem_size) {
+		if (data) {
+			mtspr(SPR_DAR, v->hdar);
+			mtspr(SPR_DSISR, v->hdsisr);
+			vcpu_reflect(v, VEC_DATA_STORAGE, 0);
+		} else {
+			vcpu_reflect(v, VEC_INSN_STORAGE, v->msr & SRR1_REASON);
+		}
+		return;
+	}
+	machine_check(v, !data ? MC_IFETCH : (v->hdsisr & DSISR_STORE) ? MC_STORE : MC_LOAD, addr);
 }
-EXIT_HANDLER(hdsi, VEC_HV_DATA_STORAGE, outside_memory);
-EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, outside_memory);
+EXIT_HANDLER(hdsi, VEC_HV_DATA_STORAGE, real_mode_fault);
+EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, real_mode_fault);
+
+/* The guest instruction at its NIP, fetched in real mode; false in virtual
+ * mode (the translation is the guest's, through its SLB and HPT). */
+static bool fetch_insn(struct vcpu *v, uint32_t *insn)
+{
+	if (v->msr & MSR_IR)
+		return false;
+	const uint8_t *b = guest_ptr(v->part, v->nip, 4);
+	if (!b)
+		return false;
+	uint32_t w = be32_load(b);
+	*insn = (v->msr & MSR_LE) ? __builtin_bswap32(w) : w;
+	return true;
+}
+
+/* Hypervisor facility unavailable: the doorbell instructions the partition's
+ * virtual core has are emulated; any other facility it was not given is
+ * an illegal instruction, as on KVM. */
+static void facility_unavailable(struct vcpu *v)
+{
+	uint32_t insn;
+	if ((mfspr(SPR_HFSCR) >> 56) == HFSCR_IC_MSGP && fetch_insn(v, &insn) &&
+	    msgp_emulate(insn, v->gpr, &v->dpdes)) {
+		v->nip += 4;
+		return;
+	}
+	unhandled(v, VEC_HV_FAC_UNAVAILABLE);
+}
+EXIT_HANDLER(hfac, VEC_HV_FAC_UNAVAILABLE, facility_unavailable);
 
 static void handle_exit(struct vcpu *v, uint64_t vec)
 {
 	struct partition *p = v->part;
 	v->exits++;
-	if (vec < VEC_LIMIT) {
+	if (vec < VEC_LIMIT)
 		p->exits_by_vector[VEC_SLOT(vec)]++;
-		if (handlers[VEC_SLOT(vec)]) {
-			handlers[VEC_SLOT(vec)](v);
-			return;
-		}
+	if (vec < VEC_LIMIT && handlers[VEC_SLOT(vec)]) {
+		handlers[VEC_SLOT(vec)](v);
+		return;
 	}
-	vcpu_report(v, "exit the hypervisor cannot handle");
-	partition_stop(p, "unhandled %s exit (0x%llx)", vector_name(vec), (unsigned long long)vec);
+	unhandled(v, vec);
+}
+
+/*
+ * QEMU lets a guest write the timebase (hardware traps it). The hypervisor
+ * times slices, decrementers and its service by the timebase, so a guest
+ * that winds it back must not stall the others on its thread: the HDEC,
+ * which the guest cannot touch, tells how long the entry really took, and
+ * the timebase is put back there. (Forward, only a jump no host delay can
+ * explain is undone: a moment of host preemption must never move it.)
+ */
+#define TB_JUMP_LIMIT_US (60ull * 1000000)
+
+static void check_timebase(struct vcpu *v, uint64_t entered, uint64_t slice_ticks)
+{
+	uint64_t now = tb_now();
+	if ((int64_t)(now - entered) >= 0 && now - entered < us_to_tb(TB_JUMP_LIMIT_US))
+		return;
+	int64_t hdec = (int64_t)mfspr(SPR_HDEC);
+	if (hdec > INT32_MAX)
+		hdec = (int32_t)hdec; /* a 32-bit HDEC below zero */
+	uint64_t should = entered + slice_ticks - (uint64_t)hdec;
+	int64_t off = (int64_t)(now - should);
+	timebase_set(should);
+	if (!v->tb_warned) {
+		v->tb_warned = true;
+		uint64_t us = tb_to_us((uint64_t)(off < 0 ? -off : off));
+		partition_log(v->part, "vCPU %u moved the timebase %s by %llu us; it was put back", v->id,
+			      off < 0 ? "back" : "forward", (unsigned long long)us);
+	}
+}
+
+/* A system reset (H_SIGNAL_SYS_RESET, the monitor's nmi): at the vector the
+ * guest registered with ibm,nmi-register, r3 pointing at its saved r3, or
+ * at 0x100, as QEMU pseries delivers it. */
+static void system_reset(struct vcpu *v)
+{
+	struct partition *p = v->part;
+	vcpu_reflect(v, VEC_SYSTEM_RESET, 0);
+	if (!p->fwnmi)
+		return;
+	uint64_t slot = p->rtas_base + RTAS_SRESET_OFFSET + 16ull * v->id;
+	uint8_t *save = guest_ptr(p, slot, 16);
+	be64_store(save, v->gpr[3]);
+	be64_store(save + 8, 0);
+	v->gpr[3] = slot;
+	v->nip = p->fwnmi_sreset;
 }
 
 void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
@@ -124,13 +270,41 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 	struct partition *p = v->part;
 	if (c->last_loaded != v || v->needs_load) {
 		if (c->last_loaded && c->last_loaded != v)
-			vcpu_put(c->last_loaded);
+			vcpu_put(c->last_loaded, c->hv_lpcr);
 		vcpu_load(v, p->lpid, p->lpcr);
 		c->last_loaded = v;
 		v->needs_load = false;
+	} else if (mfspr(SPR_LPCR) != p->lpcr) { /* another vCPU of p changed it */
+		mtspr(SPR_LPCR, p->lpcr);
+		isync();
 	}
-	/* A presented interrupt becomes an external interrupt in the guest as
-	 * soon as it has MSR[EE] on; until then, look again shortly. */
+	/* H_CEDE returns only with its decrementer interrupt pending, as on
+	 * QEMU pseries: DEC must be negative, not merely at zero. */
+	if (v->dec_wake) {
+		v->dec_wake = false;
+		if (dec_read() >= 0)
+			dec_write(-1);
+	}
+	if (v->sreset_pending) {
+		v->sreset_pending = false;
+		system_reset(v);
+	}
+	/* QEMU 7.2 lets a guest's msgsndp ring a real doorbell (its HFSCR check
+	 * is broken); one left pending would crash it once MSR[EE] is on.
+	 * Take it over as the vCPU's virtual doorbell. */
+	if (mfspr(SPR_DPDES)) {
+		mtspr(SPR_DPDES, 0);
+		v->dpdes = 1;
+	}
+	/* Pending interrupts become the guest's as soon as it has MSR[EE] on;
+	 * until then, look again shortly. */
+	if (v->dpdes && (v->msr & MSR_EE)) {
+		v->dpdes = 0;
+		vcpu_reflect(v, VEC_DOORBELL, 0);
+		v->interrupts++;
+	} else if (v->dpdes && slice_ticks > us_to_tb(50)) {
+		slice_ticks = us_to_tb(50);
+	}
 	if (xics_pending(&p->xics, v->id)) {
 		if (v->msr & MSR_EE) {
 			vcpu_reflect(v, VEC_EXTERNAL, 0);
@@ -139,9 +313,12 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 			slice_ticks = us_to_tb(50);
 		}
 	}
+	v->msr |= MSR_ME; /* what hardware keeps for a guest; QEMU lets rfid clear it */
 	mtspr(SPR_HDEC, slice_ticks);
+	uint64_t entered = tb_now();
 	v->in_guest = true;
 	uint64_t vec = vcpu_enter(v);
+	check_timebase(v, entered, slice_ticks);
 	handle_exit(v, vec);
 	v->in_guest = false;
 }

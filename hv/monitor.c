@@ -4,8 +4,15 @@
 #include "hv/exceptions.h"
 #include "hv/lib/log.h"
 #include "hv/partition.h"
+#include "drivers/timebase.h"
 
 static unsigned int focus; /* partition index */
+static const char *(*hcall_namer)(unsigned long slot);
+
+void monitor_set_hcall_namer(const char *(*namer)(unsigned long slot))
+{
+	hcall_namer = namer;
+}
 static int in_monitor;
 static char line[80];
 static unsigned int line_len;
@@ -52,20 +59,24 @@ static void cmd_stats(struct partition *p)
 		if (p->exits_by_vector[v])
 			hvprint("monitor:   0x%03x %-32s %llu", v << 5, vector_name(v << 5),
 				(unsigned long long)p->exits_by_vector[v]);
-	hvprint("monitor: %s: hcalls by number:", p->name);
+	hvprint("monitor: %s: hcalls by name:", p->name);
 	for (unsigned int n = 0; n < HCALL_SLOTS; n++) {
 		uint64_t calls = 0;
 		for (unsigned int k = 0; k < p->nvcpus; k++)
 			calls += p->vcpus[k].hcalls_by_slot[n];
+		const char *name = hcall_namer ? hcall_namer(n) : 0;
 		if (calls)
-			hvprint("monitor:   0x%03x %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
-				(unsigned long long)calls);
+			hvprint("monitor:   0x%04x %-26s %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
+				name ? name : "(unknown)", (unsigned long long)calls);
 	}
-	for (unsigned int k = 0; k < p->nvcpus; k++)
-		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices",
-			p->name, k, p->vcpus[k].thread, (unsigned long long)p->vcpus[k].exits,
-			(unsigned long long)vcpu_hcalls(&p->vcpus[k]), (unsigned long long)p->vcpus[k].interrupts,
-			(unsigned long long)p->vcpus[k].slices);
+	for (unsigned int k = 0; k < p->nvcpus; k++) {
+		const struct vcpu *v = &p->vcpus[k];
+		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices, "
+			"cpu %llu ms",
+			p->name, k, v->thread, (unsigned long long)v->exits, (unsigned long long)vcpu_hcalls(v),
+			(unsigned long long)v->interrupts, (unsigned long long)v->slices,
+			(unsigned long long)(tb_to_us(v->run_ticks) / 1000));
+	}
 }
 
 void monitor_command(const char *cmd)
@@ -82,8 +93,9 @@ void monitor_command(const char *cmd)
 		arg[k++] = cmd[i++];
 	struct partition *p;
 	if (!strcmp(verb, "help") || !strcmp(verb, "?")) {
-		hvprint("monitor: list | stats NAME | focus NAME | stop NAME | restart NAME | (empty line: back to the "
-			"console)");
+		hvprint("monitor: list | stats NAME | focus NAME | stop NAME | restart NAME | nmi NAME | (empty line: "
+			"back "
+			"to the console)");
 	} else if (!strcmp(verb, "list")) {
 		cmd_list();
 	} else if (!strcmp(verb, "stats")) {
@@ -101,9 +113,15 @@ void monitor_command(const char *cmd)
 			else
 				partition_stop(p, "stopped from the monitor");
 		}
+	} else if (!strcmp(verb, "nmi")) {
+		if ((p = find(arg))) {
+			for (unsigned int k = 0; k < p->nvcpus; k++)
+				vcpu_request_sreset(&p->vcpus[k]);
+			hvprint("monitor: %s: system reset sent to its vCPUs", p->name);
+		}
 	} else if (!strcmp(verb, "restart")) {
 		if ((p = find(arg)))
-			partition_request_reboot(p, "restarting from the monitor");
+			partition_request_reboot(p, "restarting from the monitor", true);
 	} else if (verb[0]) {
 		hvprint("monitor: unknown command '%s' (help lists them)", verb);
 	}

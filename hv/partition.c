@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hv/partition.h"
+#include "hv/cpu.h"
 #include "hv/arch/ptab.h"
 #include "hv/lib/log.h"
 #include "hv/mm/memory.h"
@@ -48,16 +49,16 @@ static void console_line(void *ctx, const char *line)
 	partition_log(ctx, "%s", line);
 }
 
-/* LPCR for a hashed-page-table guest: HR=0, guest interrupts in the
- * guest's endianness, HDEC on, external interrupts to the hypervisor. */
-static uint64_t guest_lpcr(bool little_endian)
+/* LPCR for a hashed-page-table guest: HR=0, HDEC on, external interrupts
+ * to the hypervisor, the large decrementer (ibm,dec-bits = 56, as QEMU
+ * pseries gives POWER9 guests), interrupts big-endian until the guest asks
+ * for little-endian ones with H_SET_MODE (as on QEMU pseries, ILE = 0). */
+static uint64_t guest_lpcr(void)
 {
-	uint64_t lpcr = mfspr(SPR_LPCR);
-	lpcr &= ~(LPCR_HR | LPCR_UPRT | LPCR_GTSE | LPCR_VPM1 | LPCR_AIL | LPCR_ILE | LPCR_LPES | LPCR_MER | LPCR_LD |
+	uint64_t lpcr = this_cpu()->hv_lpcr;
+	lpcr &= ~(LPCR_HR | LPCR_UPRT | LPCR_GTSE | LPCR_VPM1 | LPCR_AIL | LPCR_ILE | LPCR_LPES | LPCR_MER |
 		  LPCR_VRMASD | LPCR_HVICE);
-	lpcr |= LPCR_HDICE | hpt_vrma_lpcr_vrmasd(VRMA_PAGE_SHIFT);
-	if (little_endian)
-		lpcr |= LPCR_ILE;
+	lpcr |= LPCR_HDICE | LPCR_LD | hpt_vrma_lpcr_vrmasd(VRMA_PAGE_SHIFT);
 	return lpcr;
 }
 
@@ -89,13 +90,11 @@ static int load_images(struct partition *p)
 	return 0;
 }
 
-/* Everything a fresh start needs: zeroed memory, an empty HPT with its VRMA,
- * the images and device tree, a reset interrupt controller and vCPUs. */
-int partition_boot(struct partition *p)
+/* Everything a fresh start needs once the memory is clear: an empty HPT
+ * with its VRMA, the images and device tree, a reset interrupt controller
+ * and vCPUs. */
+static int boot_cleared(struct partition *p)
 {
-	/* A partition never sees what the memory held before. */
-	memset((void *)(uintptr_t)p->mem_base, 0, p->mem_size);
-
 	if (hpt_init(&p->hpt, (void *)(uintptr_t)p->hpt_mem, p->hpt_shift, p->hpt_owned, p->mem_size, p->mem_base))
 		return fail(p, "cannot set up a 2^%u byte HPT", p->hpt_shift);
 	ptab_attach_hpt(&p->hpt, p->lpid);
@@ -105,21 +104,53 @@ int partition_boot(struct partition *p)
 
 	if (load_images(p))
 		return -1;
-	p->lpcr = guest_lpcr(p->little_endian);
+	p->lpcr = guest_lpcr();
 	ptab_set(p->lpid, p->hpt_mem | (p->hpt_shift - 18) | hpt_vrma_ps_bits(VRMA_PAGE_SHIFT), 0);
 
 	xics_init(&p->xics, p->nvcpus);
 	for (unsigned int i = 0; i < p->nvcpus; i++)
-		vcpu_reset(&p->vcpus[i], p, i, p->little_endian);
+		vcpu_reset(&p->vcpus[i], p, i);
 	/* As QEMU pseries enters a -kernel: r3 = FDT, r4 = load address, r5 = 0. */
 	p->vcpus[0].gpr[4] = p->load_address;
-	vcpu_start(&p->vcpus[0], p->entry, p->fdt_addr, p->little_endian);
+	vcpu_start(&p->vcpus[0], p->entry, p->fdt_addr);
 	p->rtc_offset = 0;
+	p->fwnmi = false;
+	p->mce_interlock = -1;
 	p->boots++;
-	p->reboot_requested = false;
 	p->stop_reason[0] = '\0';
+	p->reboot_requested = false;
 	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int partition_boot(struct partition *p)
+{
+	/* A partition never sees what the memory held before. */
+	memset((void *)(uintptr_t)p->mem_base, 0, p->mem_size);
+	return boot_cleared(p);
+}
+
+void partition_restart_step(struct partition *p)
+{
+	if (p->zeroed == 0) {
+		for (unsigned int i = 0; i < p->nvcpus; i++)
+			if (p->vcpus[i].in_guest || p->vcpus[i].dispatched || p->vcpus[i].loaded)
+				return; /* kicked: their threads put them away soon */
+	}
+	if (p->zeroed < p->mem_size) {
+		uint64_t n = p->mem_size - p->zeroed < PARTITION_RESTART_CHUNK ? p->mem_size - p->zeroed
+									       : PARTITION_RESTART_CHUNK;
+		memset((void *)(uintptr_t)(p->mem_base + p->zeroed), 0, n);
+		p->zeroed += n;
+		return;
+	}
+	p->zeroed = 0;
+	if (boot_cleared(p)) {
+		p->reboot_requested = false;
+		log_error("%s: restart failed; it stays stopped", p->name);
+		return;
+	}
+	partition_log(p, "restarted (boot %llu)", (unsigned long long)p->boots);
 }
 
 int partition_create(const struct partition_config *cfg)
@@ -183,23 +214,39 @@ void partition_stop(struct partition *p, const char *fmt, ...)
 		      (unsigned long long)hcalls, (unsigned long long)irqs);
 }
 
-void partition_request_reboot(struct partition *p, const char *why)
+void vcpu_request_sreset(struct vcpu *v)
 {
-	p->reboot_requested = true;
-	partition_stop(p, "%s", why);
+	if (v->state == VCPU_STOPPED)
+		return; /* not started: nothing to reset */
+	v->sreset_pending = true;
+	vcpu_kick(v);
 }
 
-void partitions_do_reboots(void)
+void partition_set_lpcr(struct partition *p, uint64_t mask, uint64_t value)
 {
-	for (unsigned int i = 0; i < npartitions; i++) {
-		struct partition *p = &partitions[i];
-		if (p->reboot_requested && p->state == PART_STOPPED && !partition_busy(p)) {
-			if (partition_boot(p))
-				log_error("%s: restart failed; it stays stopped", p->name);
-			else
-				partition_log(p, "restarted (boot %llu)", (unsigned long long)p->boots);
-		}
+	p->lpcr = (p->lpcr & ~mask) | (value & mask);
+	mtspr(SPR_LPCR, p->lpcr);
+	isync();
+	for (unsigned int i = 0; i < p->nvcpus; i++)
+		vcpu_kick(&p->vcpus[i]);
+}
+
+void partition_request_reboot(struct partition *p, const char *why, bool by_operator)
+{
+	uint64_t now = tb_now();
+	if (by_operator || now - p->reboot_window_start > us_to_tb(PARTITION_REBOOT_WINDOW_S * 1000000ull)) {
+		p->reboot_window_start = now;
+		p->reboots_in_window = 0;
 	}
+	if (!by_operator && ++p->reboots_in_window > PARTITION_REBOOT_BURST) {
+		partition_stop(p, "reboot loop: %u reboots in %u s; held until 'restart %s' in the monitor",
+			       PARTITION_REBOOT_BURST, PARTITION_REBOOT_WINDOW_S, p->name);
+		return;
+	}
+	p->zeroed = 0;
+	p->reboot_requested = true;
+	partition_stop(p, "%s", why);
+	vcpu_kick(&p->vcpus[0]); /* its thread does the work */
 }
 
 bool partitions_rebooting(void)

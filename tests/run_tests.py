@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(TOP, "build")
+UNIT_TIMEOUT = 300  # seconds for one unit-test program: a hang is a failure
 
 
 def programs(kind):
@@ -32,7 +33,11 @@ def run_unit(pattern):
         name = os.path.basename(prog)
         if pattern and pattern not in name:
             continue
-        p = subprocess.run([prog], cwd=TOP, env=env, capture_output=True, text=True)
+        try:
+            p = subprocess.run([prog], cwd=TOP, env=env, capture_output=True, text=True, timeout=UNIT_TIMEOUT)
+        except subprocess.TimeoutExpired as e:
+            p = subprocess.CompletedProcess(prog, -1, (e.stdout or b"").decode(errors="replace"),
+                                            "%s: no result after %d s (hung?)\n" % (name, UNIT_TIMEOUT))
         ok = sum(1 for l in p.stdout.splitlines() if l.startswith("ok "))
         bad = [l for l in p.stdout.splitlines() if l.startswith("not ok ")]
         if p.returncode != 0 and not bad:

@@ -14,7 +14,7 @@ packages=(
   scons device-tree-compiler xz-utils                    # build, bundles
   qemu-system-ppc qemu-system-data                       # powernv9 + skiboot.lid
   newlib-source linux-source-6.1                         # libc and libfdt sources
-  gcc clang libclang-rt-14-dev libcmocka-dev libfdt-dev  # host tests, fuzzers
+  gcc clang libclang-rt-14-dev libcmocka-dev            # host tests, fuzzers
   clang-format                                           # the tree's one style
   python3 python3-pytest python3-pexpect python3-libfdt  # QEMU test harness
 )

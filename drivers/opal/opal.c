@@ -1,5 +1,5 @@
 #include "drivers/opal/opal.h"
-#include "arch/spr.h"
+#include "drivers/timebase.h"
 
 struct opal_info opal;
 
@@ -14,13 +14,10 @@ int64_t opal_call_raw(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uin
 int64_t opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
 		  uint64_t a6)
 {
-	int64_t dec = (int64_t)(int32_t)mfspr(SPR_DEC);
-	uint64_t t0 = mftb();
+	int64_t dec = dec_read();
+	uint64_t t0 = tb_now();
 	int64_t rc = opal_call_raw(token, a0, a1, a2, a3, a4, a5, a6);
-	int64_t left = dec - (int64_t)(mftb() - t0);
-	if (left < INT32_MIN)
-		left = -1;
-	mtspr(SPR_DEC, (uint64_t)left);
+	dec_write(dec - (int64_t)(tb_now() - t0));
 	return rc;
 }
 

@@ -28,25 +28,30 @@
 
 /*
  * Saves what C code may change of the guest: r0-r13, LR, CR, CTR, XER.
- * r11 = vcpu, r13 = per-CPU area; the guest's r11, r12, r13 and CR are in
- * CPU_SCRATCH1, CPU_SCRATCH0, HSPRG1 and CPU_SCRATCH_CR.
+ * v = the vcpu (r11 or r12), r13 = per-CPU area; the guest's r12, r13 and CR are in
+ * CPU_SCRATCH0, HSPRG1 and CPU_SCRATCH_CR, its r11 in CPU_SCRATCH1 when
+ * v is r11 and in r11 itself when v is r12.
  */
-.macro SAVE_GUEST_VOLATILES
+.macro SAVE_GUEST_VOLATILES v
+	.ifc \v, %r11
 	STD_RANGE 0, 10, 0, %r11
 	ld	%r0, CPU_SCRATCH1(%r13)
 	std	%r0, G(11)(%r11)
+	.else
+	STD_RANGE 0, 11, 0, \v
+	.endif
 	ld	%r0, CPU_SCRATCH0(%r13)
-	std	%r0, G(12)(%r11)
+	std	%r0, G(12)(\v)
 	mfspr	%r0, SPR_HSPRG1
-	std	%r0, G(13)(%r11)
+	std	%r0, G(13)(\v)
 	mflr	%r0
-	std	%r0, VCPU_LR(%r11)
+	std	%r0, VCPU_LR(\v)
 	ld	%r0, CPU_SCRATCH_CR(%r13)
-	std	%r0, VCPU_CR(%r11)
+	std	%r0, VCPU_CR(\v)
 	mfctr	%r0
-	std	%r0, VCPU_CTR(%r11)
+	std	%r0, VCPU_CTR(\v)
 	mfxer	%r0
-	std	%r0, VCPU_XER(%r11)
+	std	%r0, VCPU_XER(\v)
 .endm
 
 	.section ".text", "ax"
@@ -60,6 +65,8 @@ FUNC(vcpu_enter)
 	STD_RANGE 14, 31, EF_BASE, %r1
 	mfspr	%r13, SPR_HSPRG0
 	std	%r1, CPU_HV_SP(%r13)
+	addi	%r0, %r1, -64		/* the fast path's frame, below this one */
+	std	%r0, CPU_HCALL_SP(%r13)
 	std	%r3, CPU_VCPU(%r13)
 
 	mr	%r11, %r3
@@ -75,14 +82,26 @@ FUNC(vcpu_enter)
 	mtxer	%r0
 	ld	%r0, VCPU_CR(%r11)
 	mtcrf	0xff, %r0
+	ld	%r0, VCPU_PPR(%r11)
+	mtspr	SPR_PPR, %r0
+	ld	%r0, VCPU_CFAR(%r11)	/* no branch from here: hrfid keeps it */
+	mtspr	SPR_CFAR, %r0
 	LD_RANGE 0, 10, 0, %r11
 	LD_RANGE 12, 31, 0, %r11
 	ld	%r11, G(11)(%r11)
 	hrfid
 END(vcpu_enter)
 
-/* Common tail of every full exit: r11 = vcpu, r13 = per-CPU area. */
+/* Common tail of every full exit: r11 = vcpu, r13 = per-CPU area. Machine
+ * checks stay enabled in the hypervisor whatever MSR[ME] the guest had. */
 vcpu_exit_common:
+	ld	%r0, CPU_CFAR(%r13)
+	std	%r0, VCPU_CFAR(%r11)
+	mfspr	%r0, SPR_PPR		/* before any spin loop of ours changes it */
+	std	%r0, VCPU_PPR(%r11)
+	mfmsr	%r0
+	ori	%r0, %r0, 0x1000	/* MSR[ME] */
+	mtmsrd	%r0
 	ld	%r1, CPU_HV_SP(%r13)
 	ld	%r2, CPU_TOC(%r13)
 	ld	%r3, VCPU_EXIT(%r11)
@@ -97,11 +116,12 @@ vcpu_exit_common:
 /*
  * Full exit. On arrival: r13 = per-CPU area, r12 = vector, the guest's r11
  * in CPU_SCRATCH1, r12 in CPU_SCRATCH0, r13 in HSPRG1, CR in CPU_SCRATCH_CR
- * (CR0 itself has already been used to tell guest from hypervisor).
+ * (CR0 itself has already been used to tell guest from hypervisor), CFAR
+ * in CPU_CFAR.
  */
 .macro GUEST_EXIT s0, s1
 	ld	%r11, CPU_VCPU(%r13)
-	SAVE_GUEST_VOLATILES
+	SAVE_GUEST_VOLATILES %r11
 	STD_RANGE 14, 31, 0, %r11
 	mfspr	%r0, \s0
 	std	%r0, VCPU_NIP(%r11)
@@ -119,23 +139,34 @@ guest_exit_hsrr:
 guest_exit_srr:
 	GUEST_EXIT SPR_SRR0, SPR_SRR1
 
-/* sc from the guest: hcalls from its kernel go the fast way. */
+/*
+ * sc from the guest (boot/exceptions.S exc_entry_sc): r12 is free, the
+ * guest's r11 is still in r11. Hcalls from its kernel go the fast way; sc
+ * from its userspace takes the full exit (and becomes its system call).
+ */
 	.globl	guest_exit_sc
 guest_exit_sc:
-	mfspr	%r11, SPR_SRR1
-	andi.	%r11, %r11, 0x4000	/* MSR[PR]: guest userspace is never served */
-	bne	guest_exit_srr
+	mfspr	%r12, SPR_SRR1
+	andi.	%r12, %r12, 0x4000	/* MSR[PR] */
+	bne-	guest_exit_sc_full
 
-	ld	%r11, CPU_VCPU(%r13)
-	SAVE_GUEST_VOLATILES
-	ld	%r1, CPU_HV_SP(%r13)
-	addi	%r1, %r1, -64		/* our own frame below vcpu_enter's */
+	ld	%r12, CPU_VCPU(%r13)
+	SAVE_GUEST_VOLATILES %r12
+	ld	%r1, CPU_HCALL_SP(%r13)
 	ld	%r2, CPU_TOC(%r13)
-	mr	%r3, %r11
+	mr	%r3, %r12
 	bl	hcall_fast
 	ld	%r11, CPU_VCPU(%r13)
 	cmpdi	%r3, 0
 	bne	1f
+	/* Back with hrfid, not rfid: rfid would put its own address in the
+	 * guest's CFAR, which must read as the guest left it. */
+	mfspr	%r0, SPR_SRR0
+	mtspr	SPR_HSRR0, %r0
+	mfspr	%r0, SPR_SRR1
+	mtspr	SPR_HSRR1, %r0
+	ld	%r0, CPU_CFAR(%r13)
+	mtspr	SPR_CFAR, %r0
 	ld	%r0, VCPU_LR(%r11)
 	mtlr	%r0
 	ld	%r0, VCPU_CR(%r11)
@@ -147,7 +178,7 @@ guest_exit_sc:
 	LD_RANGE 0, 10, 0, %r11
 	LD_RANGE 12, 13, 0, %r11
 	ld	%r11, G(11)(%r11)
-	rfid				/* SRR0/1 still hold the sc return */
+	hrfid
 
 1:	/* hcall_fast wants the run loop: r14-r31 are still the guest's. */
 	STD_RANGE 14, 31, 0, %r11
@@ -158,3 +189,9 @@ guest_exit_sc:
 	li	%r0, VEC_SYSTEM_CALL
 	std	%r0, VCPU_EXIT(%r11)
 	b	vcpu_exit_common
+
+/* The full exit for an sc: the state guest_exit_srr expects. */
+guest_exit_sc_full:
+	std	%r11, CPU_SCRATCH1(%r13)
+	li	%r12, VEC_SYSTEM_CALL
+	b	guest_exit_srr

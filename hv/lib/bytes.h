@@ -32,6 +32,12 @@ static inline void be32_store(void *p, uint32_t v)
 	b[3] = (uint8_t)v;
 }
 
+static inline void be64_store(void *p, uint64_t v)
+{
+	be32_store(p, (uint32_t)(v >> 32));
+	be32_store((uint8_t *)p + 4, (uint32_t)v);
+}
+
 static inline uint64_t le64_load(const void *p)
 {
 	const uint8_t *b = p;

@@ -11,6 +11,11 @@ int fdt_check_structure(const void *blob, const char *what, int max_depth, char 
 		if (next < 0)
 			return errorf(err, errlen, "%s: corrupt structure at offset %d: %s", what, offset,
 				      fdt_strerror(next));
+		/* A property length that wraps the offset around would walk in place or
+		 * backwards for ever: every step must advance, within the block. */
+		if (next <= offset || (uint32_t)next > fdt_size_dt_struct(blob))
+			return errorf(err, errlen, "%s: corrupt structure at offset %d: the next tag is at %d", what,
+				      offset, next);
 		switch (tag) {
 		case FDT_BEGIN_NODE:
 			if (depth == 0 && ++roots > 1)

@@ -8,7 +8,9 @@
  * libfdt's readers assume a well-formed structure block, and the image's
  * libfdt has no fdt_check_full: this walks every tag once and rejects a bad
  * tag, unbalanced nodes, a second root, a property outside a node or with a
- * name outside the strings block, and nesting deeper than max_depth.
+ * name outside the strings block, a step that does not advance inside the
+ * structure block (so the walk ends within its size), and nesting deeper
+ * than max_depth.
  * The header must have passed fdt_check_header. Returns 0, or -1 with one
  * line in err starting with what ("bundle", "fdt").
  */

@@ -2,6 +2,7 @@
 #include "hv/papr/boot_image.h"
 #include "hv/config/elf_load.h"
 #include "hv/lib/error.h"
+#include "hv/papr/fwnmi.h"
 #include "hv/papr/rtas.h"
 
 int boot_image_load(void *mem, uint64_t mem_size, const struct partition_config *cfg, struct guest_fdt_params *gp,
@@ -39,7 +40,7 @@ int boot_image_load(void *mem, uint64_t mem_size, const struct partition_config 
 	gp->initrd_start = out->initrd_addr;
 	gp->initrd_size = out->initrd_size;
 	gp->rtas_base = out->rtas_base;
-	gp->rtas_size = rtas_blob_words * 4;
+	gp->rtas_size = rtas_area_size(gp->nvcpus); /* the blob, the error log, the reset slots */
 	int rc = guest_fdt_build(base + out->fdt_addr, GUEST_FDT_MAX, gp);
 	if (rc)
 		return errorf(err, errlen, "cannot build its device tree (libfdt error %d)", rc);

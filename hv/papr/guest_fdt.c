@@ -3,6 +3,7 @@
 #include <libfdt.h>
 #include "hv/papr/guest_fdt.h"
 #include "hv/mm/page_sizes.h"
+#include "hv/papr/fwnmi.h"
 #include "hv/papr/rtas.h"
 
 #define TRY(x)                      \
@@ -52,6 +53,7 @@ static int cpus_node(void *fdt, const struct guest_fdt_params *gp)
 		TRY(fdt_property_u32(fdt, "reg", i));
 		TRY(fdt_property_u32(fdt, "ibm,ppc-interrupt-server#s", i));
 		TRY(fdt_property_u32(fdt, "timebase-frequency", (uint32_t)gp->tb_freq));
+		TRY(fdt_property_u32(fdt, "ibm,dec-bits", GUEST_DEC_BITS));
 		TRY(fdt_property_u32(fdt, "clock-frequency", 1000000000));
 		TRY(fdt_property_u32(fdt, "ibm,slb-size", 32));
 		fdt32_t pft[2] = { 0, cpu_to_fdt32(gp->hpt_shift) };
@@ -102,6 +104,7 @@ static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 				       "hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-sprg0";
 	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas)));
 	TRY(fdt_property_u32(fdt, "rtas-size", (uint32_t)gp->rtas_size));
+	TRY(fdt_property_u32(fdt, "rtas-error-log-max", RTAS_ERROR_LOG_MAX));
 	/* Linux reads these two as single cells. */
 	TRY(fdt_property_u32(fdt, "linux,rtas-base", (uint32_t)gp->rtas_base));
 	TRY(fdt_property_u32(fdt, "linux,rtas-entry", (uint32_t)gp->rtas_base));
@@ -118,7 +121,7 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 	char s[64];
 	TRY(fdt_create(buf, (int)size));
 	/* Nothing else tells the OS that the RTAS blob's memory is taken. */
-	TRY(fdt_add_reservemap_entry(buf, gp->rtas_base & ~0xfffull, 0x1000));
+	TRY(fdt_add_reservemap_entry(buf, gp->rtas_base & ~0xfffull, (gp->rtas_size + 0xfff) & ~0xfffull));
 	TRY(fdt_finish_reservemap(buf));
 	TRY(fdt_begin_node(buf, ""));
 	TRY(fdt_property_u32(buf, "#address-cells", 2));

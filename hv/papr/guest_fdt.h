@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define GUEST_DEC_BITS 56 /* the large decrementer (LPCR[LD]), as QEMU pseries on POWER9 */
+
 struct guest_fdt_params {
 	const char *name; /* partition name: in the model and ibm,partition-name */
 	uint64_t mem_size;

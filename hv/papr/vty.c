@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 #include "hv/papr/vty.h"
 
@@ -15,26 +16,92 @@ static void emit_line(struct vty *t)
 	t->len = 0;
 }
 
+/* Appends n bytes that belong together, starting a new line if they do not fit. */
+static void put(struct vty *t, const char *s, unsigned int n)
+{
+	if (t->len + n > sizeof(t->line) - 1)
+		emit_line(t);
+	memcpy(t->line + t->len, s, n);
+	t->len += n;
+}
+
+static void put_escaped(struct vty *t, unsigned char b)
+{
+	static const char hex[] = "0123456789abcdef";
+	char e[4] = { '\\', 'x', hex[b >> 4], hex[b & 15] };
+	if (b < 0x20 || b == 0x7f) {
+		e[0] = '^';
+		e[1] = b == 0x7f ? '?' : (char)(b + 0x40);
+		put(t, e, 2);
+		return;
+	}
+	put(t, e, 4);
+}
+
+static void flush_sequence(struct vty *t)
+{
+	for (unsigned int i = 0; i < t->seq_len; i++)
+		put_escaped(t, t->seq[i]);
+	t->seq_len = t->seq_need = 0;
+}
+
+/* A complete UTF-8 sequence: shown when it is the shortest form of a code
+ * point above the C1 controls that is not a surrogate. */
+static void end_sequence(struct vty *t)
+{
+	uint32_t cp = t->seq[0] & (0x7f >> t->seq_len);
+	for (unsigned int i = 1; i < t->seq_len; i++)
+		cp = cp << 6 | (t->seq[i] & 0x3f);
+	static const uint32_t min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	if (cp < min[t->seq_len] || cp < 0xa0 || (cp >= 0xd800 && cp < 0xe000) || cp > 0x10ffff) {
+		flush_sequence(t);
+		return;
+	}
+	put(t, (const char *)t->seq, t->seq_len);
+	t->seq_len = t->seq_need = 0;
+}
+
+static void write_byte(struct vty *t, unsigned char b)
+{
+	if (t->seq_need) {
+		if ((b & 0xc0) == 0x80) {
+			t->seq[t->seq_len++] = b;
+			if (t->seq_len == t->seq_need)
+				end_sequence(t);
+			return;
+		}
+		flush_sequence(t); /* cut short: show what came, then b as itself */
+	}
+	if (b == '\r')
+		return;
+	if (b == '\n') {
+		emit_line(t);
+		return;
+	}
+	if ((b >= 0x20 && b < 0x7f) || b == '\t') {
+		char c = (char)b;
+		put(t, &c, 1);
+	} else if (b >= 0xc2 && b <= 0xf4) {
+		t->seq[0] = b;
+		t->seq_len = 1;
+		t->seq_need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+	} else {
+		put_escaped(t, b);
+	}
+}
+
 void vty_write(struct vty *t, const char *buf, unsigned int len)
 {
 	spin_lock(&t->lock);
-	for (unsigned int i = 0; i < len; i++) {
-		char ch = buf[i];
-		if (ch == '\r')
-			continue;
-		if (ch == '\n' || t->len == sizeof(t->line) - 1) {
-			emit_line(t);
-			if (ch == '\n')
-				continue;
-		}
-		t->line[t->len++] = ch;
-	}
+	for (unsigned int i = 0; i < len; i++)
+		write_byte(t, (unsigned char)buf[i]);
 	spin_unlock(&t->lock);
 }
 
 void vty_flush(struct vty *t)
 {
 	spin_lock(&t->lock);
+	flush_sequence(t);
 	if (t->len)
 		emit_line(t);
 	spin_unlock(&t->lock);

@@ -4,6 +4,13 @@
  * gathered into whole lines, each handed to the line sink (which prefixes
  * the partition's name); input typed for the partition waits in a small
  * ring until the guest reads it. Portable; the lock is the vty's own.
+ *
+ * The operator's terminal sees only printable ASCII, tabs and well-formed
+ * UTF-8 without C1 controls, as sent; every other byte appears as a
+ * visible escape (^[ for ESC and the other C0 controls, ^? for DEL, \xNN
+ * otherwise) and carriage returns are dropped. So no partition can move
+ * the cursor, erase, recolour or start a line of its own that looks like
+ * another partition's, the monitor's or the hypervisor's.
  */
 #ifndef HV_PAPR_VTY_H
 #define HV_PAPR_VTY_H
@@ -21,6 +28,8 @@ struct vty {
 	void *ctx;
 	char line[VTY_LINE_MAX];
 	unsigned int len;
+	unsigned char seq[4]; /* a UTF-8 sequence not yet complete */
+	unsigned int seq_len, seq_need;
 	char in[VTY_INPUT_SIZE];
 	unsigned int in_head, in_tail;
 };

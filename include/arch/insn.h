@@ -26,6 +26,22 @@ static inline void doorbell_send_hv(uint32_t pir)
 	__asm__ volatile("sync; msgsnd %0" : : "r"((5ull << 27) | pir) : "memory");
 }
 
+/* Clears this thread's pending hypervisor doorbell (a kick it has seen). */
+static inline void doorbell_clear_hv(void)
+{
+	__asm__ volatile("msgclr %0; msgsync; lwsync" : : "r"(5ull << 27) : "memory");
+}
+
+/* The lightest power-saving state (stop0 lite: PSSCR EC = ESL = 0, RL = 0,
+ * MTL = 3, TR = 3): nothing is lost, and the thread goes on at the next
+ * instruction when anything that could interrupt it arrives (a doorbell,
+ * the HDEC, a negative DEC, an external interrupt), with MSR[EE] = 0
+ * leaving that pending. */
+static inline void stop_lite(void)
+{
+	__asm__ volatile("mtspr 855,%0; isync; stop" : : "r"(0x330ull) : "memory");
+}
+
 /* A 64-bit conditioned random number from darn; all ones when it failed. */
 static inline uint64_t darn64(void)
 {

@@ -40,9 +40,38 @@
 #define SPR_HEIR   339
 #define SPR_ASDR   816
 #define SPR_PTCR   464
-#define SPR_PMC5   789
-#define SPR_MMCR0  795
 #define SPR_PIR    1023
+#define SPR_DSCR   17
+#define SPR_ACOP   31
+#define SPR_IAMR   61
+#define SPR_CTRL_R 136
+#define SPR_TIDR   144
+#define SPR_CTRL_W 152
+#define SPR_FSCR   153
+#define SPR_UAMOR  157
+#define SPR_PSPB   159
+#define SPR_DPDES  176
+#define SPR_VRSAVE 256
+#define SPR_TBL_W  284
+#define SPR_TBU_W  285
+#define SPR_SPURR  308
+#define SPR_PURR   309
+#define SPR_AMOR   349
+#define SPR_SIER   784
+#define SPR_MMCR2  785
+#define SPR_MMCRA  786
+#define SPR_PMC1   787 /* PMC1-6: 787-792 */
+#define SPR_MMCR0  795
+#define SPR_SIAR   796
+#define SPR_SDAR   797
+#define SPR_MMCR1  798
+#define SPR_EBBHR  804
+#define SPR_EBBRR  805
+#define SPR_BESCR  806
+#define SPR_TAR    815
+#define SPR_PSSCR  855
+#define SPR_WORT   895
+#define SPR_PPR    896
 
 /* LPCR bits (value masks, IBM bit n is 1 << (63 - n)). */
 #define LPCR_VPM1      (1ull << 62) /* virtual-mode faults go to the hypervisor */
@@ -60,7 +89,7 @@
 #define LPCR_HDICE     (1ull << 0) /* hypervisor decrementer interrupts on */
 
 /* HFSCR: facilities guests may use (FP, VMX/VSX, DSCR, PM, BHRB, EBB, TAR, msgsndp, prefix). */
-#define HFSCR_GUEST 0x259full
+#define HFSCR_GUEST 0x219full
 
 /* DAWRX0: what the data address watchpoint matches. */
 #define DAWRX_USER   (1ull << 0) /* problem state */
@@ -70,16 +99,30 @@
 #define DAWRX_DR     (1ull << 5) /* reads */
 #define DAWRX_DW     (1ull << 6) /* writes */
 
+/* LPCR wake-up enables of power-saving states (used with PSSCR[EC] = 1;
+ * set anyway, as Linux does). */
+#define LPCR_PECE_HVEE (1ull << 46) /* hypervisor virtualization interrupt */
+#define LPCR_PECEDH    (1ull << 15) /* directed hypervisor doorbell */
+#define LPCR_PECE0     (1ull << 14) /* external */
+#define LPCR_PECE1     (1ull << 13) /* decrementer */
+#define LPCR_PECE2     (1ull << 12) /* machine check, HMI, others */
+
+#define MMCR0_FC   0x80000000ull         /* freeze the PMU counters */
+#define PPR_MEDIUM 0x0010000000000000ull /* SMT priority 4, as a thread starts */
+
 /* MSR bits. */
-#define MSR_SF (1ull << 63)
-#define MSR_HV (1ull << 60)
-#define MSR_EE (1ull << 15)
-#define MSR_ME (1ull << 12)
-#define MSR_PR (1ull << 14)
-#define MSR_IR (1ull << 5)
-#define MSR_DR (1ull << 4)
-#define MSR_RI (1ull << 1)
-#define MSR_LE (1ull << 0)
+#define MSR_SF  (1ull << 63)
+#define MSR_HV  (1ull << 60)
+#define MSR_VEC (1ull << 25)
+#define MSR_VSX (1ull << 23)
+#define MSR_FP  (1ull << 13)
+#define MSR_EE  (1ull << 15)
+#define MSR_ME  (1ull << 12)
+#define MSR_PR  (1ull << 14)
+#define MSR_IR  (1ull << 5)
+#define MSR_DR  (1ull << 4)
+#define MSR_RI  (1ull << 1)
+#define MSR_LE  (1ull << 0)
 
 /* SRR1 bits set by a program interrupt. */
 #define SRR1_REASON   0x783f0000ull /* SRR1 33:36, 42:47: why, not MSR */

@@ -7,6 +7,7 @@
 	.section ".text.start", "ax"
 	.globl	_start
 _start:
+	mfmsr	%r30			/* as the hypervisor entered us, for tests */
 	mr	%r31, %r3
 	LOAD_IMM64 %r1, guest_stack + 65536 - 64
 	li	%r0, 0
@@ -19,7 +20,9 @@ _start:
 	std	%r0, 0(%r4)
 	addi	%r4, %r4, 8
 	b	1b
-2:	mr	%r3, %r31
+2:	LOAD_IMM64 %r4, entry_msr
+	std	%r30, 0(%r4)
+	mr	%r3, %r31
 	bl	guest_start
 	b	.
 
@@ -81,6 +84,8 @@ END(hcall8)
 	.section ".bss"
 	.balign	16
 guest_stack:	.space	65536
+	.globl	entry_msr
+entry_msr:	.space	8
 
 /*
  * Interrupt vectors: install_vectors() writes "ba <entry>" at each guest-real

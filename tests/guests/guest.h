@@ -13,6 +13,7 @@ void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Records one check; prints a line only when it fails (or always with verbose). */
 void check(bool ok, const char *what, ...) __attribute__((format(printf, 2, 3)));
 extern const void *guest_fdt;
+extern uint64_t entry_msr; /* the MSR the hypervisor entered _start with */
 extern unsigned int checks_passed, checks_failed;
 uint64_t guest_mem_size(void);
 uint32_t rtas_token(const char *name);

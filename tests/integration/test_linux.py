@@ -122,7 +122,7 @@ def test_demo_shells_and_the_monitor(hv):
     m.p.send("focus beta\r")
     m.expect(r"monitor: console input now goes to beta")
     m.p.send("stats beta\r")
-    m.expect(r"monitor:   0x0e0 \d+")                        # H_CEDE from its idle loop
+    m.expect(r"monitor:   0x00e0 H_CEDE\s+\d+")              # H_CEDE from its idle loop
     m.expect(r"monitor: beta: vCPU 1 on thread \d+: \d+ exits")
     m.p.send("frobnicate\r")
     m.expect(r"monitor: unknown command 'frobnicate'")

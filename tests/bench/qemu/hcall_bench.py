@@ -26,9 +26,11 @@ BUNDLE = os.path.join(TOP, "build", "bundles", "bench.bundle")
 VECTORS = {0x100, 0x200, 0x300, 0x380, 0x400, 0x480, 0x500, 0x600, 0x700, 0x800, 0x900, 0x980,
            0xa00, 0xb00, 0xc00, 0xd00, 0xe00, 0xe20, 0xe40, 0xe60, 0xe80, 0xea0, 0xf00, 0xf20,
            0xf40, 0xf60, 0xf80, 0x1500, 0x1600, 0x1700}
-HANDLERS = {"h_set_sprg0": "H_SET_SPRG0", "h_enter": "H_ENTER", "h_remove": "H_REMOVE",
-            "h_read": "H_READ", "h_bulk_remove": "H_BULK_REMOVE", "h_put_term_char": "H_PUT_TERM_CHAR",
-            "h_get_term_char": "H_GET_TERM_CHAR", "h_rtas": "H_RTAS", "h_cede": "H_CEDE"}
+# The hcall table calls each handler through its HCALL() wrapper (hcall/hcall.h).
+HANDLERS = {"hcall_run_" + fn: name for fn, name in [
+    ("h_set_sprg0", "H_SET_SPRG0"), ("h_enter", "H_ENTER"), ("h_remove", "H_REMOVE"), ("h_read", "H_READ"),
+    ("h_bulk_remove", "H_BULK_REMOVE"), ("h_put_term_char", "H_PUT_TERM_CHAR"),
+    ("h_get_term_char", "H_GET_TERM_CHAR"), ("h_rtas", "H_RTAS"), ("h_cede", "H_CEDE")]}
 
 
 def symbols():

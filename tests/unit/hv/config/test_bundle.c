@@ -116,6 +116,23 @@ static void rejects_corrupt_structure(void **state)
 	assert_string_equal(err, "bundle: corrupt structure: 1 node(s) not closed");
 }
 
+/* Found by fuzz_platform (a 963-byte tree hung the walk): a property length
+ * that brings the next tag back to the property itself. */
+static void rejects_property_length_that_walks_back(void **state)
+{
+	(void)state;
+	void *b = make(BUNDLE_COMPATIBLE, 1, true);
+	int next;
+	(void)fdt_next_tag(b, 0, &next);
+	assert_int_equal(fdt32_to_cpu(*struct_word(b, next)), FDT_PROP);
+	struct_word(b, next)[1] = cpu_to_fdt32((uint32_t)-12); /* len: 8 + 4 + len = 0 */
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_string_equal(err, "bundle: corrupt structure at offset 8: the next tag is at 8");
+	struct_word(b, next)[1] = cpu_to_fdt32((uint32_t)-40); /* and one that steps backwards */
+	assert_int_equal(bundle_check(b, fdt_totalsize(b), err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "bundle: corrupt structure at offset 8"));
+}
+
 static void rejects_unaligned_blocks(void **state)
 {
 	(void)state;
@@ -164,7 +181,7 @@ int main(void)
 		cmocka_unit_test(counts_partitions),         cmocka_unit_test(rejects_junk),
 		cmocka_unit_test(rejects_truncated),         cmocka_unit_test(rejects_other_device_trees),
 		cmocka_unit_test(rejects_corrupt_structure), cmocka_unit_test(rejects_deep_nesting),
-		cmocka_unit_test(rejects_unaligned_blocks),
+		cmocka_unit_test(rejects_unaligned_blocks),  cmocka_unit_test(rejects_property_length_that_walks_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
