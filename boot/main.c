@@ -63,15 +63,25 @@ static void start_thread_loop(void *arg)
 	sched_thread_loop(0);
 }
 
+/* The console is polled every 2 ms while someone types, and every 20 ms
+ * once nothing was typed for a second, so idle partitions cost nothing. */
+#define CONSOLE_POLL_TYPING_US 2000
+#define CONSOLE_POLL_IDLE_US   20000
+
 /* What the boot thread does between guest slices: the console and the
- * monitor, partition restarts, and power-off once every partition stopped. */
-static void boot_thread_service(void)
+ * monitor, and power-off once every partition stopped. Returns when to
+ * come back, in microseconds. */
+static uint64_t boot_thread_service(void)
 {
-	monitor_poll();
+	static uint64_t last_typed;
+	if (monitor_poll())
+		last_typed = tb_now();
+	uint64_t next = tb_now() - last_typed < us_to_tb(1000000) ? CONSOLE_POLL_TYPING_US : CONSOLE_POLL_IDLE_US;
 	if (npartitions && partitions_running() == 0 && config.power_off_when_all_stopped && !partitions_rebooting()) {
 		hvprint("all partitions have stopped");
 		machine_power_off();
 	}
+	return next;
 }
 
 /* Creates the bundle's partitions and turns every thread into a vCPU runner. */

@@ -127,12 +127,14 @@ void monitor_command(const char *cmd)
 	}
 }
 
-void monitor_poll(void)
+bool monitor_poll(void)
 {
+	bool typed = false;
 	char buf[32];
 	unsigned int n = 0;
 	int c;
 	while (n < sizeof(buf) && (c = console_getc()) >= 0) {
+		typed = true;
 		if (c == MONITOR_ESCAPE) {
 			in_monitor = 1;
 			line_len = 0;
@@ -162,4 +164,5 @@ void monitor_poll(void)
 		vty_flush(&partitions[focus].vty);
 		vty_input(&partitions[focus].vty, buf, n);
 	}
+	return typed;
 }

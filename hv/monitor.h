@@ -7,13 +7,15 @@
 #ifndef HV_MONITOR_H
 #define HV_MONITOR_H
 
+#include <stdbool.h>
+
 #define MONITOR_ESCAPE 0x1d /* Ctrl-] */
 
 void monitor_init(void);
 /* How the monitor names an hcall table slot (the hcall layer knows). */
 void monitor_set_hcall_namer(const char *(*namer)(unsigned long slot));
-/* Reads the console and acts on it. */
-void monitor_poll(void);
+/* Reads the console and acts on it; whether anything was typed. */
+bool monitor_poll(void);
 /* One monitor command line (without the newline); portable logic, testable. */
 void monitor_command(const char *line);
 

@@ -31,9 +31,8 @@
 #include "arch/insn.h"
 #include "arch/spr.h"
 
-#define LONE_SLICE_US     100000 /* a vCPU alone on its thread still exits now and then */
-#define SERVICE_PERIOD_US 2000
-#define SERVICE_SLICE_US  10000 /* a thread with a service keeps its slices this short */
+#define LONE_SLICE_US    100000 /* a vCPU alone on its thread still exits now and then */
+#define SERVICE_SLICE_US 10000  /* a thread with a service keeps its slices this short */
 
 static uint64_t slice_ticks, lone_slice_ticks;
 
@@ -215,16 +214,16 @@ static void charge(struct cpu *c, struct vcpu *v, uint64_t t0)
 	c->slice_left -= (int64_t)used;
 }
 
-void sched_thread_loop(void (*service)(void))
+void sched_thread_loop(uint64_t (*service)(void))
 {
 	struct cpu *c = this_cpu();
 	uint64_t next_service = 0;
 	for (;;) {
 		uint64_t now = tb_now();
 		if (service && (int64_t)(now - next_service) >= 0) {
-			service();
+			uint64_t after_us = service();
 			now = tb_now();
-			next_service = now + us_to_tb(SERVICE_PERIOD_US);
+			next_service = now + us_to_tb(after_us);
 		}
 		int64_t budget;
 		uint64_t wake;

@@ -15,7 +15,8 @@ int sched_assign(const struct hv_config *cfg);
 /* Makes v runnable again if it waits in H_CEDE. */
 void sched_wake(struct vcpu *v);
 /* The scheduler loop of a hardware thread: runs the vCPUs pinned to it,
- * and calls service (if any) every 2 ms between them. Never returns. */
-void sched_thread_loop(void (*service)(void)) __attribute__((noreturn));
+ * and between them calls service (if any), which returns in how many
+ * microseconds it wants to be called again. Never returns. */
+void sched_thread_loop(uint64_t (*service)(void)) __attribute__((noreturn));
 
 #endif
