@@ -105,7 +105,7 @@ def test_crash_in_one_partition_spares_the_other(hv):
 
 def test_demo_shells_and_the_monitor(hv):
     """./hvctl run's default bundle: two Linux shells; the monitor lists,
-    moves the console focus, shows counters, stops and restarts."""
+    moves the console focus, shows counters, restarts, resets and stops."""
     m = hv(smp=4, initrd=bundle("demo"))
     m.expect(r"console: input goes to alpha; Ctrl-\] opens the monitor")
     seen = set()
@@ -135,8 +135,12 @@ def test_demo_shells_and_the_monitor(hv):
     m.expect(r"alpha: stopped: restarting from the monitor")
     m.expect(r"alpha: restarted \(boot 2\)", timeout=60)
     m.expect(r"alpha: GUEST INIT: reached init", timeout=180)
-    m.p.send("stop beta\r")
-    m.expect(r"beta: stopped: stopped from the monitor")
+    # A system reset, as virsh inject-nmi: Linux takes it at its FWNMI
+    # vector, prints its state and panics (the debug kernel's default).
+    m.p.send("nmi beta\r")
+    m.expect(r"monitor: beta: system reset sent to its vCPUs")
+    m.expect(r"beta: .*Kernel panic - not syncing: System Reset", timeout=60)
+    m.expect(r"beta: stopped: the guest OS terminated \(ibm,os-term\): OS panic: System Reset")
     m.p.send("stop alpha\r")
     m.expect(r"alpha: stopped: stopped from the monitor")
     m.expect(r"all partitions have stopped")
