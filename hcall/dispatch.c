@@ -77,16 +77,19 @@ static void system_call_exit(struct vcpu *v)
 		vcpu_reflect(v, VEC_SYSTEM_CALL, 0);
 		return;
 	}
-	if (v->hcall_done) {
-		v->hcall_done = false;
-		return;
+	if (!v->hcall_done) {
+		long slot = hcall_slot(v->gpr[3]);
+		if (slot < 0 || !defs[slot]) {
+			unknown(v);
+			return;
+		}
+		defs[slot]->run(v);
 	}
-	long slot = hcall_slot(v->gpr[3]);
-	if (slot < 0 || !defs[slot]) {
-		unknown(v);
-		return;
-	}
-	defs[slot]->run(v);
 	v->hcall_done = false; /* this exit delivers whatever is due */
+	if (v->hcall_again) {
+		v->hcall_again = false;
+		v->hcall_restarts++;
+		v->nip -= 4; /* back to the sc */
+	}
 }
 EXIT_HANDLER(hcall, VEC_SYSTEM_CALL, system_call_exit);

@@ -38,6 +38,16 @@ struct hcall_def {
 	}                                             \
 	REGISTER(hcall_defs, struct hcall_def, hcall_def_##nr_) = { nr_, hcall_run_##fn_, #nr_, slow_ }
 
+/* What a handler returns to leave the hcall unfinished: the guest runs the
+ * same sc again (r3 still holds the number), after the full exit has let
+ * the scheduler and pending interrupts have their turn. */
+static inline long hcall_restart(struct vcpu *v)
+{
+	v->hcall_done = true;
+	v->hcall_again = true;
+	return (long)v->gpr[3];
+}
+
 /* Builds the dispatch table; once, at boot, before any guest runs. */
 void hcall_init(void);
 /* Called by hv/arch/world_switch.S with the guest's SPRs live: 0 = done,

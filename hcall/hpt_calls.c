@@ -1,11 +1,25 @@
 /* The page-frame-table hcalls: argument marshalling and the partition's HPT lock. */
 #include "hcall/hcall.h"
 #include "hv/partition.h"
+#include "hv/arch/page_prep_hw.h"
 
+/* A page to zero or to sync with the icache is prepared first, outside the
+ * lock and in chunks: when this vCPU's slice runs out in the middle, the
+ * hcall restarts and continues after the others on the thread had theirs. */
 static long h_enter(struct vcpu *v)
 {
 	struct partition *p = v->part;
 	uint64_t slot = 0;
+	if (v->gpr[4] & PAGE_PREP_FLAGS) {
+		uint64_t host = 0, size = 0;
+		spin_lock(&p->hpt_lock);
+		long rc = hpt_h_enter_page(&p->hpt, v->gpr[4], v->gpr[5], v->gpr[6], v->gpr[7], &host, &size);
+		spin_unlock(&p->hpt_lock);
+		if (rc != H_SUCCESS)
+			return rc;
+		if (!page_prep_run(&v->page_prep, host, size, v->gpr[4], &page_prep_hw))
+			return hcall_restart(v);
+	}
 	spin_lock(&p->hpt_lock);
 	long rc = hpt_h_enter(&p->hpt, v->gpr[4], v->gpr[5], v->gpr[6], v->gpr[7], &slot);
 	spin_unlock(&p->hpt_lock);

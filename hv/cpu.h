@@ -61,6 +61,7 @@ struct cpu {
 	unsigned int nrun;
 	struct vcpu *current;     /* holds the thread and its slice */
 	int64_t slice_left;       /* ticks left of current's slice */
+	uint64_t entry_ends;      /* timebase when the guest entry running now is due back */
 	struct vcpu *last_loaded; /* whose SPRs/SLB are in the registers */
 	uint64_t hv_lpcr;         /* LPCR while no guest is loaded */
 };

@@ -316,6 +316,7 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 	v->msr |= MSR_ME; /* what hardware keeps for a guest; QEMU lets rfid clear it */
 	mtspr(SPR_HDEC, slice_ticks);
 	uint64_t entered = tb_now();
+	c->entry_ends = entered + slice_ticks;
 	v->in_guest = true;
 	uint64_t vec = vcpu_enter(v);
 	check_timebase(v, entered, slice_ticks);

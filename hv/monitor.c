@@ -71,11 +71,11 @@ static void cmd_stats(struct partition *p)
 	}
 	for (unsigned int k = 0; k < p->nvcpus; k++) {
 		const struct vcpu *v = &p->vcpus[k];
-		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls, %llu interrupts, %llu slices, "
-			"cpu %llu ms",
+		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu restarted), %llu interrupts, "
+			"%llu slices, cpu %llu ms",
 			p->name, k, v->thread, (unsigned long long)v->exits, (unsigned long long)vcpu_hcalls(v),
-			(unsigned long long)v->interrupts, (unsigned long long)v->slices,
-			(unsigned long long)(tb_to_us(v->run_ticks) / 1000));
+			(unsigned long long)v->hcall_restarts, (unsigned long long)v->interrupts,
+			(unsigned long long)v->slices, (unsigned long long)(tb_to_us(v->run_ticks) / 1000));
 	}
 }
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "arch/mmu.h"
 #include "papr.h"
+#include "hv/mm/page_prep.h"
 
 struct partition;
 struct cpu;
@@ -88,6 +89,7 @@ struct vcpu {
 	volatile bool prodded;
 	volatile bool stop_requested;
 	bool hcall_done;              /* the fast path ran it; the full exit only delivers */
+	bool hcall_again;             /* ... and it runs the same sc again (hcall_restart()) */
 	volatile bool sreset_pending; /* a system reset to deliver before it runs */
 	uint64_t dpdes;               /* its virtual core's doorbell (msgsndp to itself) */
 	volatile bool in_guest;       /* between vcpu_enter() and its return */
@@ -104,11 +106,14 @@ struct vcpu {
 	uint64_t run_ticks; /* CPU time used, the hypervisor's work for it included */
 	bool tb_warned;     /* it moved the timebase once (logged) */
 
+	struct page_prep page_prep; /* an H_ENTER's page zeroing in progress */
+
 	/* Registered guest areas (H_REGISTER_VPA); guest-real addresses, 0 = none. */
 	uint64_t vpa, vpa_size, dtl, dtl_size, slb_shadow, slb_shadow_size;
 
 	/* Counters for the monitor and the benchmarks. */
 	uint64_t exits, slices, interrupts;
+	uint64_t hcall_restarts;              /* unfinished hcalls run again (hcall_restart()) */
 	uint64_t hcalls_by_slot[HCALL_SLOTS]; /* index hcall_slot(number); one store on the hot path */
 };
 

@@ -39,18 +39,6 @@ static void tlb_invalidate(void *ctx, uint64_t rb)
 	tlbie_page(rb, (uint32_t)(uintptr_t)ctx);
 }
 
-static void zero_page(void *ctx, uint64_t host_real, uint64_t size)
-{
-	(void)ctx;
-	memset((void *)(uintptr_t)host_real, 0, size);
-}
-
-static void icache_sync(void *ctx, uint64_t host_real, uint64_t size)
-{
-	(void)ctx;
-	icache_sync_range(host_real, size);
-}
-
 static void ptesync_hook(void *ctx)
 {
 	(void)ctx;
@@ -61,7 +49,5 @@ void ptab_attach_hpt(struct hpt *h, unsigned int lpid)
 {
 	h->ctx = (void *)(uintptr_t)lpid;
 	h->tlb_invalidate = tlb_invalidate;
-	h->zero_page = zero_page;
-	h->icache_sync = icache_sync;
 	h->ptesync = ptesync_hook;
 }

@@ -224,12 +224,15 @@ uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift)
 	return ((uint64_t)enc >> 4) << LPCR_VRMASD_SH;
 }
 
-long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out)
+/* H_ENTER's checks: the flags, the entry, the page (guest RAM) and a free
+ * slot, which goes to *ptex. */
+static long enter_check(const struct hpt *h, uint64_t flags, uint64_t *ptex, uint64_t pteh, uint64_t ptel,
+			uint64_t *gpa_out, uint64_t *psize_out)
 {
 	/* QEMU and KVM ignore unknown flags; we refuse them. */
 	if (flags & ~HPT_H_ENTER_FLAGS)
 		return H_PARAMETER;
-	if (ptex >= h->nptes)
+	if (*ptex >= h->nptes)
 		return H_PARAMETER;
 	/* B = 0b1x is reserved (KVM refuses it: it would reach tlbie RB). */
 	if (pteh & (2ull << HPTE_V_SSIZE_SHIFT))
@@ -246,9 +249,9 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 		return H_PARAMETER;
 
 	/* The 8 slots of a group share one byte of the ownership bitmap. */
-	unsigned int owned = h->hv_owned[ptex >> 3];
+	unsigned int owned = h->hv_owned[*ptex >> 3];
 	if (!(flags & H_EXACT)) {
-		uint64_t group = ptex & ~7ull;
+		uint64_t group = *ptex & ~7ull;
 		const uint64_t *p = hpte_ptr(h, group);
 		unsigned int i;
 		for (i = 0; i < HPTES_PER_GROUP; i++, p += 2)
@@ -256,23 +259,38 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 				break;
 		if (i == HPTES_PER_GROUP)
 			return H_PTEG_FULL;
-		ptex = group + i;
-	} else if (((owned >> (ptex & 7)) & 1) || (hpt_ld(hpte_ptr(h, ptex)) & HPTE_V_VALID)) {
+		*ptex = group + i;
+	} else if (((owned >> (*ptex & 7)) & 1) || (hpt_ld(hpte_ptr(h, *ptex)) & HPTE_V_VALID)) {
 		return H_PTEG_FULL;
 	}
+	*gpa_out = gpa;
+	*psize_out = psize;
+	return H_SUCCESS;
+}
 
-	uint64_t host = h->host_ram_base + gpa;
-	if ((flags & H_ZERO_PAGE) && h->zero_page)
-		h->zero_page(h->ctx, host, psize);
-	if ((flags & (H_ICACHE_INVALIDATE | H_ICACHE_SYNCHRONIZE)) && h->icache_sync)
-		h->icache_sync(h->ctx, host, psize);
+long hpt_h_enter_page(const struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *host,
+		      uint64_t *size)
+{
+	uint64_t gpa;
+	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, size);
+	if (rc == H_SUCCESS)
+		*host = h->host_ram_base + gpa;
+	return rc;
+}
+
+long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out)
+{
+	uint64_t gpa, psize;
+	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, &psize);
+	if (rc != H_SUCCESS)
+		return rc;
 
 	/* Guest software bits, bolted, L, H, AVA kept; the two bits QEMU and KVM
 	 * reserve for themselves cleared; V forced (KVM). In doubleword 1 the
 	 * bits below the page size (PP, N, WIMG, C, R, key, LP), key bits 0:1
 	 * and pp0 are kept; TS and the guest RPN are replaced. */
 	uint64_t v = (pteh & ~(HPTE_V_HVLOCK | HPTE_V_ABSENT)) | HPTE_V_VALID;
-	uint64_t r = (ptel & (HPTE_R_PP0 | HPTE_R_KEY_HI | (psize - 1))) | host;
+	uint64_t r = (ptel & (HPTE_R_PP0 | HPTE_R_KEY_HI | (psize - 1))) | (h->host_ram_base + gpa);
 	uint64_t *p = hpte_ptr(h, ptex);
 	hpt_st(p + 1, hpt_old_to_new_r(v, r));
 	write_barrier();

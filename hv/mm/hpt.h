@@ -4,7 +4,7 @@
  * H_CLEAR_MOD) and the hypervisor's own VRMA entries.
  *
  * Portable C (no asm, no hardware access); the hardware layer supplies the
- * hooks (tlbie sequence, page zeroing, icache sync, ptesync).
+ * hooks (tlbie sequence, ptesync).
  *
  * Formats. The table is in hypervisor memory, big-endian, in the ISA 3.0
  * (POWER9) format: the segment-size field B is in doubleword 1 (value bits
@@ -48,8 +48,6 @@ struct hpt {
 	uint8_t *hv_owned;      /* nptes bits: slots the hypervisor owns (VRMA) */
 	void *ctx;              /* passed to the hooks */
 	void (*tlb_invalidate)(void *ctx, uint64_t rb);
-	void (*zero_page)(void *ctx, uint64_t host_real, uint64_t size); /* H_ZERO_PAGE */
-	void (*icache_sync)(void *ctx, uint64_t host_real, uint64_t size);
 	/* Added: called after an entry was made valid (hardware: ptesync), so
 	 * the table walker sees it before the guest resumes. NULL: a full
 	 * memory fence. */
@@ -170,7 +168,12 @@ uint64_t hpt_vrma_ps_bits(
 	unsigned int
 		page_shift); /* partition-table dw0 PS bits (KVM: ((slb_v & SLB_VSID_L) >> 1) | ((slb_v & SLB_VSID_LP) << 1)) */
 uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift); /* LPCR VRMASD field value, already shifted into place */
+/* H_ENTER. The page preparation its flags ask for (H_ZERO_PAGE,
+ * H_ICACHE_*) is the caller's: hpt_h_enter_page() checks the same request
+ * and gives the page's host range for it (hv/mm/page_prep.h). */
 long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out);
+long hpt_h_enter_page(const struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *host,
+		      uint64_t *size);
 long hpt_h_remove(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn, uint64_t *old_pteh, uint64_t *old_ptel);
 long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn);
 long hpt_h_read(struct hpt *h, uint64_t flags, uint64_t ptex,

@@ -10,12 +10,16 @@
  *   doorbell rings its own privileged doorbell (msgsndp) with MSR[EE] off
  *           and holds the thread a while: on QEMU 7.2 that rings a real
  *           one (it does not trap msgsndp), which must not reach the
- *           victim; then takes its doorbell interrupt with EE on.
+ *           victim; then takes its doorbell interrupt with EE on;
+ *   zero16m has 16 MiB pages zeroed and icache-synced by H_ENTER over and
+ *           over (milliseconds each): the victim must get its turns in
+ *           between, and every page must come back all zero.
  */
 #include <string.h>
 #include <libfdt.h>
 #include "tests/guests/guest.h"
 #include "papr.h"
+#include "hv/mm/hpt.h"
 
 static volatile uint32_t go;
 
@@ -82,6 +86,32 @@ static void doorbell(void)
 		guest_relax();
 }
 
+static void zero16m(void)
+{
+	const uint64_t ra = 64ull << 20, size = 16ull << 20, rounds = 20;
+	const uint64_t pteh = (0x1234ull << 8) | HPTE_V_LARGE | HPTE_V_VALID; /* AVPN bit 7: page offset */
+	volatile uint64_t *page = (volatile uint64_t *)(uintptr_t)ra;
+	uint64_t out[9], dirty = 0, refused = 0;
+	for (uint64_t round = 0; round < rounds; round++) {
+		for (uint64_t off = 0; off < size; off += 4096)
+			page[off / 8] = 0x5a5a5a5a00000000ull | off;
+		page[size / 8 - 1] = 1;
+		if (hcall(H_ENTER, out, H_ZERO_PAGE | H_ICACHE_SYNCHRONIZE, 0, pteh, ra | HPTE_R_M, 0, 0) !=
+		    H_SUCCESS) {
+			refused++;
+			continue;
+		}
+		for (uint64_t off = 0; off < size; off += 4096)
+			dirty += page[off / 8] != 0;
+		dirty += page[size / 8 - 1] != 0;
+		hcall(H_REMOVE, out, 0, out[0], 0, 0, 0, 0);
+	}
+	gprintf("zero16m: %llu pages, %llu not all zero, %llu refused\n", (unsigned long long)rounds,
+		(unsigned long long)dirty, (unsigned long long)refused);
+	for (;;)
+		guest_relax();
+}
+
 void guest_main(void)
 {
 	const char *m = mode();
@@ -92,6 +122,8 @@ void guest_main(void)
 		tb_wind();
 	if (!strcmp(m, "doorbell"))
 		doorbell();
+	if (!strcmp(m, "zero16m"))
+		zero16m();
 	if (!strcmp(m, "reboot")) {
 		uint32_t rets[1];
 		rtas_call(rtas_token("system-reboot"), 0, 1, rets);

@@ -84,6 +84,21 @@ def test_winding_the_timebase_back_stalls_no_one(hv, tmp_path):
     assert "PANIC" not in m.text
 
 
+def test_zeroing_16m_pages_does_not_hold_the_thread(hv, tmp_path):
+    """The rogue, on the victim's thread, has 16 MiB pages zeroed by H_ENTER
+    (milliseconds each): the zeroing stops when its slice is over and the
+    hcall restarts where it left off, so the victim gets its turns in
+    between; every page comes back all zero."""
+    m = hv(smp=2, initrd=rogue_bundle(tmp_path, "zero16m", [0, 1]))
+    m.expect(r"rogue: zero16m: 20 pages, 0 not all zero, 0 refused\r*\n", timeout=120)
+    r = monitor(m, "stats rogue", r"monitor: rogue: vCPU 0 on thread 0: \d+ exits, (\d+) hcalls \((\d+) restarted\)")
+    hcalls, restarted = int(r.group(1)), int(r.group(2))
+    stall = meter_seconds(m, 2)
+    print("rogue: %d hcalls, %d restarted; victim's longest stall since: %d ms" % (hcalls, restarted, stall))
+    assert restarted > 0
+    assert "PANIC" not in m.text
+
+
 def test_operator_restarts_work_every_time(hv, tmp_path):
     """Twenty restarts from the monitor, each one a fresh boot of the guest."""
     path = str(tmp_path / "hello-stay.bundle")

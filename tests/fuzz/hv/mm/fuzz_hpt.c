@@ -69,12 +69,6 @@ static void check_page(uint64_t a, uint64_t s)
 	CHECK(a >= HOST_BASE && a - HOST_BASE + s <= ram_size);
 }
 
-static void zero_hook(void *ctx, uint64_t a, uint64_t s)
-{
-	(void)ctx;
-	check_page(a, s);
-}
-
 static void tlb_hook(void *ctx, uint64_t rb)
 {
 	(void)ctx;
@@ -176,8 +170,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram_size = (16ull << 20) * (1 + (cfg & 7)) + ((cfg & 0x08) ? 64 * 1024 : 0);
 	CHECK(hpt_init(&h, table, SHIFT, bitmap, ram_size, HOST_BASE) == 0);
 	h.tlb_invalidate = tlb_hook;
-	h.zero_page = zero_hook;
-	h.icache_sync = zero_hook;
 
 	/* VRMA: 4K, 64K or 16M pages, or none. */
 	nvrma = 0;
@@ -211,7 +203,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			/* Repeated, so that groups fill up. */
 			unsigned int rep = 1 + (unsigned int)(take(&in, 1) & 7);
 			for (unsigned int k = 0; k < rep; k++) {
+				uint64_t host = 0, psize = 0;
+				long page_rc = hpt_h_enter_page(&h, flags, ptex, pteh, ptel, &host, &psize);
+				if (page_rc == H_SUCCESS)
+					check_page(host, psize); /* what H_ZERO_PAGE may touch */
 				rc = hpt_h_enter(&h, flags, ptex, pteh, ptel, &a);
+				CHECK(rc == page_rc);
 				CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_PTEG_FULL);
 				if (rc != H_SUCCESS)
 					break;

@@ -73,29 +73,11 @@ static void sync_hook(void *ctx)
 	((struct ctx *)ctx)->nsync++;
 }
 
-static void zero_hook(void *ctx, uint64_t a, uint64_t s)
-{
-	struct ctx *cx = ctx;
-	cx->nzero++;
-	cx->zero_addr = a;
-	cx->zero_size = s;
-}
-
-static void icache_hook(void *ctx, uint64_t a, uint64_t s)
-{
-	struct ctx *cx = ctx;
-	cx->nicache++;
-	cx->icache_addr = a;
-	cx->icache_size = s;
-}
-
 static void hooks(void)
 {
 	h.ctx = &c;
 	h.tlb_invalidate = tlb_hook;
 	h.ptesync = sync_hook;
-	h.zero_page = zero_hook;
-	h.icache_sync = icache_hook;
 }
 
 static int setup_ram(uint64_t ram)
@@ -146,10 +128,26 @@ static uint64_t pteh4k(uint64_t n)
 	return pteh_for(0x123ull << 28 | n << 23, 0, 0, 0);
 }
 
+/* H_ENTER as hcall/hpt_calls.c makes it: the page preparation its flags
+ * ask for on the range hpt_h_enter_page() gives, then the entry. */
 static long enter(uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot)
 {
-	uint64_t s = 0xdeadbeef;
+	uint64_t s = 0xdeadbeef, host = 0xdeadbeef, size = 0xdeadbeef;
+	long page_rc = hpt_h_enter_page(&h, flags, ptex, pteh, ptel, &host, &size);
+	if (page_rc != H_SUCCESS)
+		assert_true(host == 0xdeadbeef && size == 0xdeadbeef);
+	if (page_rc == H_SUCCESS && (flags & H_ZERO_PAGE)) {
+		c.nzero++;
+		c.zero_addr = host;
+		c.zero_size = size;
+	}
+	if (page_rc == H_SUCCESS && (flags & (H_ICACHE_INVALIDATE | H_ICACHE_SYNCHRONIZE))) {
+		c.nicache++;
+		c.icache_addr = host;
+		c.icache_size = size;
+	}
 	long rc = hpt_h_enter(&h, flags, ptex, pteh, ptel, &s);
+	assert_int_equal(rc, page_rc); /* the same checks */
 	if (slot)
 		*slot = s;
 	if (rc != H_SUCCESS)
@@ -463,11 +461,9 @@ static void enter_flags(void **state)
 		assert_int_equal(enter(0, 8, pteh4k(3), ptel_for(0, HV_PS_4K), NULL), H_SUCCESS);
 	assert_int_equal(enter(H_ZERO_PAGE, 8, pteh4k(3), ptel_for(0, HV_PS_4K), NULL), H_PTEG_FULL);
 	assert_int_equal(c.nzero, 2);
-	/* Hooks are optional. */
-	h.zero_page = NULL;
-	h.icache_sync = NULL;
-	assert_int_equal(enter(H_ZERO_PAGE | H_ICACHE_SYNCHRONIZE, 32, pteh4k(3), ptel_for(0, HV_PS_4K), NULL),
-			 H_SUCCESS);
+	/* A bad page: nothing to prepare either. */
+	assert_int_equal(enter(H_ZERO_PAGE, 32, pteh, ptel_for(RAM, HV_PS_4K_16M), NULL), H_PARAMETER);
+	assert_int_equal(c.nzero, 2);
 }
 
 static void enter_masks_and_keeps_bits(void **state)
