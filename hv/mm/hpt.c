@@ -226,8 +226,9 @@ uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift)
 
 /* H_ENTER's checks: the flags, the entry, the page (guest RAM) and a free
  * slot, which goes to *ptex. */
-static long enter_check(const struct hpt *h, uint64_t flags, uint64_t *ptex, uint64_t pteh, uint64_t ptel,
-			uint64_t *gpa_out, uint64_t *psize_out)
+static inline __attribute__((always_inline)) long enter_check(const struct hpt *h, uint64_t flags, uint64_t *ptex,
+							      uint64_t pteh, uint64_t ptel, uint64_t *gpa_out,
+							      uint64_t *psize_out)
 {
 	/* QEMU and KVM ignore unknown flags; we refuse them. */
 	if (flags & ~HPT_H_ENTER_FLAGS)
