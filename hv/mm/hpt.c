@@ -67,14 +67,47 @@ static inline void invalidate(const struct hpt *h, uint64_t v, uint64_t r, uint6
 		h->tlb_invalidate(h->ctx, hpt_tlbie_rb(v, r, ptex));
 }
 
-/* Table doubleword 1 -> the guest's view: old format, guest-real RPN. Only
- * for guest entries, whose RPN is >= host_ram_base (16 MiB aligned, so the
- * LP bits below are untouched). */
-static inline uint64_t guest_r(const struct hpt *h, uint64_t r_raw)
+/* Table doubleword 1 -> the guest's view: old format, guest-real RPN. An
+ * absent entry holds the guest-real RPN already; a valid one a host RPN in
+ * RAM or in a mapped range (the page is aligned in both, so the LP bits
+ * below the page size stay as they are). */
+static inline __attribute__((always_inline)) uint64_t guest_r(const struct hpt *h, uint64_t v_raw, uint64_t r_raw)
 {
 	uint64_t r = hpt_new_to_old_r(r_raw);
+	if (v_raw & HPTE_V_ABSENT)
+		return r;
+	uint64_t host = r & HPTE_R_RPN_3_0;
+	if (host - h->host_ram_base < h->ram_size)
+		return (r & ~HPTE_R_RPN_3_0) | (host - h->host_ram_base);
+	for (unsigned int i = 0; i < h->nranges; i++) {
+		const struct hpt_range *g = &h->ranges[i];
+		if (g->host && host - g->host < g->size)
+			return (r & ~HPTE_R_RPN_3_0) | (host - g->host + g->gpa);
+	}
+	return r; /* not reached: valid entries map RAM or a mapped range */
+}
 
-	return (r & ~HPTE_R_RPN_3_0) | ((r & HPTE_R_RPN_3_0) - h->host_ram_base);
+uint64_t hpt_guest_r(const struct hpt *h, uint64_t v_raw, uint64_t r_raw)
+{
+	return guest_r(h, v_raw, r_raw);
+}
+
+/* A valid entry's mapped range, or NULL (RAM). */
+static const struct hpt_range *mapped_range_of_host(const struct hpt *h, uint64_t r_raw)
+{
+	uint64_t host = r_raw & HPTE_R_RPN_3_0;
+	if (host - h->host_ram_base < h->ram_size)
+		return NULL;
+	for (unsigned int i = 0; i < h->nranges; i++)
+		if (h->ranges[i].host && host - h->ranges[i].host < h->ranges[i].size)
+			return &h->ranges[i];
+	return NULL;
+}
+
+/* PP for a read-only mapped range: read-only for either key. */
+static uint64_t force_read_only(uint64_t r)
+{
+	return (r & ~(HPTE_R_PP0 | HPTE_R_PP)) | 3;
 }
 
 int hpt_page_size_index(uint64_t v, uint64_t r)
@@ -183,7 +216,7 @@ long hpt_install_vrma(struct hpt *h, uint64_t rma_size, unsigned int page_shift)
 	uint64_t i;
 	for (i = 0; i < npages; i++) {
 		uint64_t ptex = (((i ^ vsid_hash) & h->hash_mask) << 3) + VRMA_SLOT;
-		if (hpt_is_hv_owned(h, ptex) || (hpt_ld(hpte_ptr(h, ptex)) & HPTE_V_VALID))
+		if (hpt_is_hv_owned(h, ptex) || (hpt_ld(hpte_ptr(h, ptex)) & (HPTE_V_VALID | HPTE_V_ABSENT)))
 			return H_PTEG_FULL;
 	}
 
@@ -228,7 +261,7 @@ uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift)
  * slot, which goes to *ptex. */
 static inline __attribute__((always_inline)) long enter_check(const struct hpt *h, uint64_t flags, uint64_t *ptex,
 							      uint64_t pteh, uint64_t ptel, uint64_t *gpa_out,
-							      uint64_t *psize_out)
+							      uint64_t *psize_out, const struct hpt_range **range_out)
 {
 	/* QEMU and KVM ignore unknown flags; we refuse them. */
 	if (flags & ~HPT_H_ENTER_FLAGS)
@@ -243,11 +276,20 @@ static inline __attribute__((always_inline)) long enter_check(const struct hpt *
 		return H_PARAMETER;
 	uint64_t psize = 1ull << hv_page_sizes[ps].actual_shift;
 	uint64_t gpa = ptel & HPTE_R_RPN & ~(psize - 1);
-	/* Guest RAM only (no MMIO yet), cacheable and coherent: WIMG = 0010. */
-	if ((ptel & HPTE_R_WIMG) != HPTE_R_M)
-		return H_PARAMETER;
-	if (gpa >= h->ram_size || h->ram_size - gpa < psize)
-		return H_PARAMETER;
+	const struct hpt_range *range = NULL;
+	if (gpa < h->ram_size) {
+		/* RAM: cacheable and coherent, WIMG = 0010, and all of it RAM. */
+		if ((ptel & HPTE_R_WIMG) != HPTE_R_M || h->ram_size - gpa < psize)
+			return H_PARAMETER;
+	} else {
+		/* A declared range, cache-inhibited (I, not W), as QEMU pseries
+		 * wants it; a mapped page must be aligned in host memory too. */
+		range = hpt_range_of(h, gpa, psize);
+		if (!range || (ptel & (HPTE_R_I | HPTE_R_W)) != HPTE_R_I)
+			return H_PARAMETER;
+		if (range->host && ((range->host + (gpa - range->gpa)) & (psize - 1)))
+			return H_PARAMETER;
+	}
 
 	/* The 8 slots of a group share one byte of the ownership bitmap. */
 	unsigned int owned = h->hv_owned[*ptex >> 3];
@@ -256,16 +298,17 @@ static inline __attribute__((always_inline)) long enter_check(const struct hpt *
 		const uint64_t *p = hpte_ptr(h, group);
 		unsigned int i;
 		for (i = 0; i < HPTES_PER_GROUP; i++, p += 2)
-			if (!((owned >> i) & 1) && !(hpt_ld(p) & HPTE_V_VALID))
+			if (!((owned >> i) & 1) && !(hpt_ld(p) & (HPTE_V_VALID | HPTE_V_ABSENT)))
 				break;
 		if (i == HPTES_PER_GROUP)
 			return H_PTEG_FULL;
 		*ptex = group + i;
-	} else if (((owned >> (*ptex & 7)) & 1) || (hpt_ld(hpte_ptr(h, *ptex)) & HPTE_V_VALID)) {
+	} else if (((owned >> (*ptex & 7)) & 1) || (hpt_ld(hpte_ptr(h, *ptex)) & (HPTE_V_VALID | HPTE_V_ABSENT))) {
 		return H_PTEG_FULL;
 	}
 	*gpa_out = gpa;
 	*psize_out = psize;
+	*range_out = range;
 	return H_SUCCESS;
 }
 
@@ -273,16 +316,24 @@ long hpt_h_enter_page(const struct hpt *h, uint64_t flags, uint64_t ptex, uint64
 		      uint64_t *size)
 {
 	uint64_t gpa;
-	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, size);
-	if (rc == H_SUCCESS)
-		*host = h->host_ram_base + gpa;
-	return rc;
+	const struct hpt_range *range;
+	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, size, &range);
+	if (rc != H_SUCCESS)
+		return rc;
+	if (range && !range->host) { /* device registers: nothing to prepare */
+		*host = 0;
+		*size = 0;
+	} else {
+		*host = range ? range->host + (gpa - range->gpa) : h->host_ram_base + gpa;
+	}
+	return H_SUCCESS;
 }
 
 long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, uint64_t ptel, uint64_t *slot_out)
 {
 	uint64_t gpa, psize;
-	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, &psize);
+	const struct hpt_range *range;
+	long rc = enter_check(h, flags, &ptex, pteh, ptel, &gpa, &psize, &range);
 	if (rc != H_SUCCESS)
 		return rc;
 
@@ -291,7 +342,19 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 	 * bits below the page size (PP, N, WIMG, C, R, key, LP), key bits 0:1
 	 * and pp0 are kept; TS and the guest RPN are replaced. */
 	uint64_t v = (pteh & ~(HPTE_V_HVLOCK | HPTE_V_ABSENT)) | HPTE_V_VALID;
-	uint64_t r = (ptel & (HPTE_R_PP0 | HPTE_R_KEY_HI | (psize - 1))) | (h->host_ram_base + gpa);
+	uint64_t r = ptel & (HPTE_R_PP0 | HPTE_R_KEY_HI | (psize - 1));
+	if (!range) {
+		r |= h->host_ram_base + gpa;
+	} else if (range->host) {
+		/* Memory: cacheable whatever the guest asked (KVM does the same),
+		 * since the same memory is mapped cacheable elsewhere. */
+		r = (r & ~HPTE_R_WIMG) | HPTE_R_M | (range->host + (gpa - range->gpa));
+		if (range->read_only)
+			r = force_read_only(r);
+	} else {
+		r |= gpa;
+		v = (v & ~HPTE_V_VALID) | HPTE_V_ABSENT;
+	}
 	uint64_t *p = hpte_ptr(h, ptex);
 	hpt_st(p + 1, hpt_old_to_new_r(v, r));
 	write_barrier();
@@ -309,7 +372,13 @@ static uint64_t *guest_entry(struct hpt *h, uint64_t ptex, uint64_t *v_raw)
 		return NULL;
 	uint64_t *p = hpte_ptr(h, ptex);
 	*v_raw = hpt_ld(p);
-	return (*v_raw & HPTE_V_VALID) ? p : NULL;
+	return (*v_raw & (HPTE_V_VALID | HPTE_V_ABSENT)) ? p : NULL;
+}
+
+/* The guest's view of doubleword 0: valid, the absent bit hidden. */
+static uint64_t guest_v(uint64_t v_raw, uint64_t r_raw)
+{
+	return (hpt_new_to_old_v(v_raw, r_raw) & ~HPTE_V_ABSENT) | HPTE_V_VALID;
 }
 
 /* Removes a guest entry if it matches; ptex already range-checked. Returns
@@ -320,17 +389,18 @@ static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t av
 	if (!p)
 		return false;
 	uint64_t r_raw = hpt_ld(p + 1);
-	uint64_t v = hpt_new_to_old_v(v_raw, r_raw);
+	uint64_t v = guest_v(v_raw, r_raw);
 	if (((flags & H_AVPN) && (v & ~0x7full) != avpn) || ((flags & H_ANDCOND) && (v & avpn) != 0))
 		return false;
 
 	hpt_st(p, 0);
-	invalidate(h, v, hpt_new_to_old_r(r_raw), ptex);
+	if (v_raw & HPTE_V_VALID) /* an absent entry was never in a TLB */
+		invalidate(h, v, hpt_new_to_old_r(r_raw), ptex);
 	/* R and C are final only once the invalidation completed (KVM). */
 	r_raw = hpt_ld(p + 1);
 	hpt_st(p + 1, 0);
 	*vp = v;
-	*rp = guest_r(h, r_raw);
+	*rp = guest_r(h, v_raw, r_raw);
 	return true;
 }
 
@@ -381,13 +451,20 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
-	uint64_t v = hpt_new_to_old_v(v_raw, r_raw);
+	uint64_t v = guest_v(v_raw, r_raw);
 	if ((flags & H_AVPN) && (v & ~0x7full) != avpn)
 		return H_NOT_FOUND;
 
 	uint64_t bits = ((flags << 55) & HPTE_R_PP0) | ((flags << 48) & HPTE_R_KEY_HI) |
 			(flags & (HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_LO));
 	uint64_t r_new = (r_raw & ~PROTECT_MASK) | bits;
+	if (v_raw & HPTE_V_ABSENT) { /* not in the hardware's view: just store */
+		hpt_st(p + 1, r_new);
+		return H_SUCCESS;
+	}
+	const struct hpt_range *range = mapped_range_of_host(h, r_raw);
+	if (range && range->read_only)
+		r_new = force_read_only(r_new);
 	if (r_new == r_raw) /* nothing changes: no invalidation (KVM) */
 		return H_SUCCESS;
 
@@ -415,14 +492,14 @@ long hpt_h_read(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t out[8])
 	for (i = 0; i < n; i++, ptex++) {
 		const uint64_t *p = hpte_ptr(h, ptex);
 		uint64_t v_raw = hpt_ld(p);
-		if (hpt_is_hv_owned(h, ptex) || !(v_raw & HPTE_V_VALID)) {
+		if (hpt_is_hv_owned(h, ptex) || !(v_raw & (HPTE_V_VALID | HPTE_V_ABSENT))) {
 			out[2 * i] = 0;
 			out[2 * i + 1] = 0;
 			continue;
 		}
 		uint64_t r_raw = hpt_ld(p + 1);
-		out[2 * i] = hpt_new_to_old_v(v_raw, r_raw);
-		out[2 * i + 1] = guest_r(h, r_raw);
+		out[2 * i] = guest_v(v_raw, r_raw);
+		out[2 * i + 1] = guest_r(h, v_raw, r_raw);
 	}
 	return H_SUCCESS;
 }
@@ -436,7 +513,9 @@ long hpt_h_clear_ref(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
-	if (r_raw & HPTE_R_R) {
+	if ((r_raw & HPTE_R_R) && (v_raw & HPTE_V_ABSENT)) {
+		hpt_st(p + 1, r_raw & ~HPTE_R_R);
+	} else if (r_raw & HPTE_R_R) {
 		/* Store only the byte holding R (big-endian byte 14 of the entry),
 		 * so a C bit the hardware sets meanwhile is not lost (KVM); then
 		 * drop the TLB entry, which may remember R as set. */
@@ -444,7 +523,7 @@ long hpt_h_clear_ref(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 		__atomic_store_n(rbyte, (uint8_t)((r_raw & ~HPTE_R_R) >> 8), __ATOMIC_RELAXED);
 		invalidate(h, hpt_new_to_old_v(v_raw, r_raw), hpt_new_to_old_r(r_raw), ptex);
 	}
-	*old_ptel = guest_r(h, r_raw);
+	*old_ptel = guest_r(h, v_raw, r_raw);
 	return H_SUCCESS;
 }
 
@@ -457,16 +536,109 @@ long hpt_h_clear_mod(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 	if (!p)
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
+	if (v_raw & HPTE_V_ABSENT) {
+		*old_ptel = guest_r(h, v_raw, r_raw);
+		hpt_st(p + 1, r_raw & ~HPTE_R_C);
+		return H_SUCCESS;
+	}
 	/* C is stable only with the entry invalid and out of every TLB (KVM
 	 * does this whether or not C is set). */
 	hpt_st(p, v_raw & ~HPTE_V_VALID);
 	invalidate(h, hpt_new_to_old_v(v_raw, r_raw), hpt_new_to_old_r(r_raw), ptex);
 	r_raw = hpt_ld(p + 1);
-	*old_ptel = guest_r(h, r_raw);
+	*old_ptel = guest_r(h, v_raw, r_raw);
 	if (r_raw & HPTE_R_C)
 		hpt_st(p + 1, r_raw & ~HPTE_R_C);
 	write_barrier();
 	hpt_st(p, v_raw);
 	sync_ptes(h);
 	return H_SUCCESS;
+}
+
+const struct hpt_range *hpt_range_of(const struct hpt *h, uint64_t gpa, uint64_t size)
+{
+	const struct hpt_range *emulated = NULL;
+	for (unsigned int i = 0; i < h->nranges; i++) {
+		const struct hpt_range *g = &h->ranges[i];
+		bool inside = gpa - g->gpa < g->size && g->size - (gpa - g->gpa) >= size;
+		if (g->host && inside)
+			return g;
+		if (g->host && gpa < g->gpa + g->size && g->gpa < gpa + size)
+			return NULL; /* partly memory, partly not: no page can be both */
+		if (inside)
+			emulated = g;
+	}
+	return emulated;
+}
+
+int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, bool read_only)
+{
+	if (h->nranges == HPT_MAX_RANGES || !size || ((gpa | size | host) & 0xfff) || gpa < h->ram_size ||
+	    gpa + size < gpa || gpa + size > (1ull << 57) || host + size < host || host + size > (1ull << 57))
+		return -1;
+	if (host && host < h->host_ram_base + h->ram_size && h->host_ram_base < host + size)
+		return -1;
+	for (unsigned int i = 0; i < h->nranges; i++) {
+		const struct hpt_range *g = &h->ranges[i];
+		if (!g->host == !host && gpa < g->gpa + g->size && g->gpa < gpa + size)
+			return -1;
+		if (host && g->host && host < g->host + g->size && g->host < host + size)
+			return -1;
+	}
+	h->ranges[h->nranges++] = (struct hpt_range){ gpa, size, host, read_only };
+	return 0;
+}
+
+void hpt_remove_range(struct hpt *h, uint64_t gpa)
+{
+	unsigned int i;
+	for (i = 0; i < h->nranges && h->ranges[i].gpa != gpa; i++)
+		;
+	if (i == h->nranges)
+		return;
+	const struct hpt_range *g = &h->ranges[i];
+	if (g->host) {
+		/* Its pages become absent, at their guest-real address. */
+		for (uint64_t ptex = 0; ptex < h->nptes; ptex++) {
+			uint64_t *p = hpte_ptr(h, ptex);
+			uint64_t v_raw = hpt_ld(p);
+			if (!(v_raw & HPTE_V_VALID) || hpt_is_hv_owned(h, ptex))
+				continue;
+			uint64_t r_raw = hpt_ld(p + 1);
+			if (mapped_range_of_host(h, r_raw) != g)
+				continue;
+			uint64_t r = guest_r(h, v_raw, r_raw);
+			hpt_st(p, (v_raw & ~HPTE_V_VALID) | HPTE_V_ABSENT);
+			invalidate(h, hpt_new_to_old_v(v_raw, r_raw), hpt_new_to_old_r(r_raw), ptex);
+			hpt_st(p + 1, hpt_old_to_new_r(hpt_new_to_old_v(v_raw, r_raw), r));
+		}
+		sync_ptes(h);
+	}
+	h->ranges[i] = h->ranges[--h->nranges];
+}
+
+bool hpt_make_present(struct hpt *h, uint64_t ptex)
+{
+	uint64_t *p = hpte_ptr(h, ptex);
+	uint64_t v_raw = hpt_ld(p);
+	if (!(v_raw & HPTE_V_ABSENT))
+		return false;
+	uint64_t r_raw = hpt_ld(p + 1);
+	uint64_t v = hpt_new_to_old_v(v_raw, r_raw), r = hpt_new_to_old_r(r_raw);
+	int ps = hpt_page_size_index(v, r);
+	if (ps < 0)
+		return false;
+	uint64_t psize = 1ull << hv_page_sizes[ps].actual_shift;
+	uint64_t gpa = r & HPTE_R_RPN & ~(psize - 1);
+	const struct hpt_range *g = hpt_range_of(h, gpa, psize);
+	if (!g || !g->host || ((g->host + (gpa - g->gpa)) & (psize - 1)))
+		return false;
+	r = (r & ~(HPTE_R_RPN & ~(psize - 1)) & ~HPTE_R_WIMG) | HPTE_R_M | (g->host + (gpa - g->gpa));
+	if (g->read_only)
+		r = force_read_only(r);
+	hpt_st(p + 1, hpt_old_to_new_r(v, r));
+	write_barrier();
+	hpt_st(p, (v_raw & ~HPTE_V_ABSENT) | HPTE_V_VALID);
+	sync_ptes(h);
+	return true;
 }

@@ -15,9 +15,20 @@
  * dropped). Guest doubleword 1 holds guest-real page numbers; the table holds
  * host-real ones (host_real = host_ram_base + guest_real).
  *
- * Invariants the engine keeps: a slot that is not valid is all zero; every
- * valid slot maps a page entirely inside [host_ram_base, host_ram_base +
- * ram_size) with a decodable page size and B of 0 or 1; slots marked in
+ * Beyond RAM, a guest may map pages of the ranges the hypervisor declared
+ * (hpt_add_range()): a mapped range is host memory (ivshmem's shared
+ * memory), entered valid and cacheable whatever WIMG the guest asked for,
+ * read-only if the range is; an emulated range (device registers) is
+ * entered *absent*: valid in the guest's view, V = 0 with the software bit
+ * HPTE_V_ABSENT in the table, so the hardware never matches it and an access
+ * faults to the hypervisor, which finds the entry (hv/mm/hpt_lookup.c) and
+ * emulates it. Absent entries keep the guest-real RPN. Pages beyond RAM must
+ * be cache-inhibited (I), as QEMU pseries requires.
+ *
+ * Invariants the engine keeps: a slot that is neither valid nor absent is
+ * all zero; every valid slot maps a page entirely inside [host_ram_base,
+ * host_ram_base + ram_size) or inside a mapped range, with a decodable page
+ * size and B of 0 or 1; every absent slot is not valid; slots marked in
  * hv_owned are never changed by a guest hcall.
  *
  * Locking: the caller holds the partition's HPT lock around every call into
@@ -40,6 +51,15 @@
 #include "papr.h"
 #include "hv/mm/page_sizes.h"
 
+/* A guest-real range beyond RAM (see above). host = 0: emulated. */
+struct hpt_range {
+	uint64_t gpa, size;
+	uint64_t host;
+	bool read_only;
+};
+
+#define HPT_MAX_RANGES 16
+
 struct hpt {
 	uint64_t *table;        /* 16-byte HPTEs, big-endian in memory */
 	uint64_t nptes;         /* power of two */
@@ -52,8 +72,10 @@ struct hpt {
 	 * the table walker sees it before the guest resumes. NULL: a full
 	 * memory fence. */
 	void (*ptesync)(void *ctx);
-	uint64_t hash_mask; /* number of PTEGs - 1 */
-	unsigned int shift; /* log2 of the table size in bytes */
+	uint64_t hash_mask;                      /* number of PTEGs - 1 */
+	unsigned int shift;                      /* log2 of the table size in bytes */
+	struct hpt_range ranges[HPT_MAX_RANGES]; /* mapped ones take precedence */
+	unsigned int nranges;
 };
 
 /* HPTE doubleword 0 (both formats unless noted). */
@@ -168,6 +190,22 @@ uint64_t hpt_vrma_ps_bits(
 	unsigned int
 		page_shift); /* partition-table dw0 PS bits (KVM: ((slb_v & SLB_VSID_L) >> 1) | ((slb_v & SLB_VSID_LP) << 1)) */
 uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift); /* LPCR VRMASD field value, already shifted into place */
+/* Declares a range beyond RAM (host 0: emulated): 4 KiB aligned, not
+ * overlapping RAM or another range of the same kind; -1 if not (or full). */
+int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, bool read_only);
+/* Withdraws the range at gpa: its valid entries become absent (keeping
+ * their guest-real address), so the next access faults and is resolved
+ * against the ranges then declared. */
+void hpt_remove_range(struct hpt *h, uint64_t gpa);
+/* An absent entry whose page is now in a mapped range (a BAR was enabled or
+ * moved there) becomes a valid entry for that memory; false if it is not. */
+bool hpt_make_present(struct hpt *h, uint64_t ptex);
+/* The guest's view (old format, guest-real RPN) of a valid or absent
+ * entry's doubleword 1 as the table holds it. */
+uint64_t hpt_guest_r(const struct hpt *h, uint64_t v_raw, uint64_t r_raw);
+/* The range holding [gpa, gpa + size), mapped ones first; NULL if none or
+ * if the span is partly in a mapped range. */
+const struct hpt_range *hpt_range_of(const struct hpt *h, uint64_t gpa, uint64_t size);
 /* H_ENTER. The page preparation its flags ask for (H_ZERO_PAGE,
  * H_ICACHE_*) is the caller's: hpt_h_enter_page() checks the same request
  * and gives the page's host range for it (hv/mm/page_prep.h). */

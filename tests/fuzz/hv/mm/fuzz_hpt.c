@@ -3,10 +3,13 @@
  * sequence of page-table hcalls with arbitrary or half-valid arguments
  * against a 256 KiB HPT. After each call the touched groups are checked, and
  * after the sequence the whole table:
- *  - a slot that is not valid is all zero;
+ *  - a slot that is neither valid nor absent is all zero;
  *  - a valid guest slot decodes to an offered page size, has B 0 or 1, WIMG
  *    = M, and maps a page entirely inside [host_ram_base, host_ram_base +
- *    ram_size);
+ *    ram_size) or inside the mapped range's host memory (read-only there
+ *    when the range is);
+ *  - an absent slot is not valid and holds a guest-real page beyond RAM;
+ *  - hpt_lookup finds only entries the table holds, at their addresses;
  *  - the hypervisor-owned (VRMA) slots are byte-for-byte unchanged;
  *  - hooks only see in-range pages and sane tlbie operands;
  *  - return codes are ones the hcall may give.
@@ -19,6 +22,7 @@
 #include <string.h>
 #include "papr.h"
 #include "hv/mm/hpt.h"
+#include "hv/mm/hpt_lookup.h"
 #include "hv/mm/page_sizes.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,6 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define NPTES     (1ull << (SHIFT - 4))
 #define HOST_BASE 0x100000000ull
 #define MAX_CALLS 128
+#define MMIO      (1ull << 45) /* emulated window, 4 GiB */
+#define SHM       (MMIO + 0x10000000ull)
+#define SHM_SIZE  (32ull << 20)
+#define SHM_HOST  0x800000000ull
 
 #define CHECK(cond)                                                                                   \
 	do {                                                                                          \
@@ -61,12 +69,20 @@ static struct hpt h;
 static uint64_t ram_size;
 static uint64_t vrma_slots[2048];
 static unsigned int nvrma;
+static bool shm_read_only, shm_present;
+
+static bool in_shm_host(uint64_t a, uint64_t s)
+{
+	return a >= SHM_HOST && a - SHM_HOST + s <= SHM_SIZE;
+}
 
 static void check_page(uint64_t a, uint64_t s)
 {
+	if (s == 0) /* emulated: nothing to prepare */
+		return;
 	CHECK(s == 4096 || s == 65536 || s == (16u << 20));
 	CHECK((a & (s - 1)) == 0);
-	CHECK(a >= HOST_BASE && a - HOST_BASE + s <= ram_size);
+	CHECK((a >= HOST_BASE && a - HOST_BASE + s <= ram_size) || in_shm_host(a, s));
 }
 
 static void tlb_hook(void *ctx, uint64_t rb)
@@ -83,19 +99,29 @@ static void check_slot(uint64_t i)
 		CHECK(memcmp(p, hv_saved[i], 16) == 0);
 		return;
 	}
-	if (!(v & HPTE_V_VALID)) {
+	if (!(v & (HPTE_V_VALID | HPTE_V_ABSENT))) {
 		CHECK(v == 0 && r == 0);
 		return;
 	}
 	CHECK((v >> 52) == 0);
 	CHECK(((r >> HPTE_R_3_0_SSIZE_SHIFT) & 3) <= 1);
 	CHECK((r & (HPTE_R_TS | 0x0200000000000000ull)) == 0);
-	CHECK((r & HPTE_R_WIMG) == HPTE_R_M);
 	int ps = hpt_page_size_index(hpt_new_to_old_v(v, r), hpt_new_to_old_r(r));
 	CHECK(ps >= 0);
 	uint64_t sz = 1ull << hv_page_sizes[ps].actual_shift;
-	uint64_t host = r & HPTE_R_RPN_3_0 & ~(sz - 1);
-	CHECK(host >= HOST_BASE && host - HOST_BASE + sz <= ram_size);
+	uint64_t addr = r & HPTE_R_RPN_3_0 & ~(sz - 1);
+	if (v & HPTE_V_ABSENT) {
+		CHECK(!(v & HPTE_V_VALID));
+		CHECK(addr >= MMIO && addr - MMIO + sz <= (1ull << 32));
+		return;
+	}
+	CHECK((r & HPTE_R_WIMG) == HPTE_R_M);
+	if (in_shm_host(addr, sz)) {
+		CHECK(shm_present);
+		CHECK(!shm_read_only || (r & (HPTE_R_PP0 | HPTE_R_PP)) == 3);
+		return;
+	}
+	CHECK(addr >= HOST_BASE && addr - HOST_BASE + sz <= ram_size);
 }
 
 static void check_group(uint64_t ptex)
@@ -152,6 +178,12 @@ static void pick_entry(struct input *in, uint64_t *pteh, uint64_t *ptel)
 	uint64_t gpa = (take(in, 3) << 12) % (ram_size + (ram_size >> 3)) & ~(sz - 1);
 	uint64_t low = take(in, 2);
 	uint64_t wimg = (low & 0x8000) ? (low & HPTE_R_WIMG) : HPTE_R_M;
+	if (mode & 0x08) { /* beyond RAM: the emulated window or the mapped range */
+		gpa = ((mode & 0x04) ? SHM + (take(in, 3) << 12) % (SHM_SIZE + SHM_SIZE / 8)
+				     : MMIO + (take(in, 4) << 12) % ((1ull << 32) + (1ull << 28))) &
+		      ~(sz - 1);
+		wimg = (low & 0x8000) ? (low & HPTE_R_WIMG) : HPTE_R_I | HPTE_R_G;
+	}
 	*ptel = gpa | (low & (HPTE_R_R | HPTE_R_C | HPTE_R_KEY_LO | HPTE_R_N | HPTE_R_PP)) | wimg |
 		(mode & 0x40 ? HPTE_R_PP0 : 0) | (mode & 0x20 ? HPTE_R_KEY_HI : 0);
 	if (row != HV_PS_4K)
@@ -170,6 +202,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ram_size = (16ull << 20) * (1 + (cfg & 7)) + ((cfg & 0x08) ? 64 * 1024 : 0);
 	CHECK(hpt_init(&h, table, SHIFT, bitmap, ram_size, HOST_BASE) == 0);
 	h.tlb_invalidate = tlb_hook;
+	shm_read_only = cfg & 0x40;
+	shm_present = true;
+	CHECK(hpt_add_range(&h, MMIO, 1ull << 32, 0, false) == 0);
+	CHECK(hpt_add_range(&h, SHM, SHM_SIZE, SHM_HOST, shm_read_only) == 0);
 
 	/* VRMA: 4K, 64K or 16M pages, or none. */
 	nvrma = 0;
@@ -191,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	for (int call = 0; call < MAX_CALLS && in.n; call++) {
-		uint8_t op = (uint8_t)take(&in, 1) % 7;
+		uint8_t op = (uint8_t)take(&in, 1) % 10;
 		uint64_t flags = pick_flags(&in);
 		uint64_t ptex = pick_ptex(&in);
 		uint64_t a, b, out[8];
@@ -263,9 +299,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rc = hpt_h_clear_ref(&h, flags, ptex, &a);
 			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
 			break;
-		default:
+		case 6:
 			rc = hpt_h_clear_mod(&h, flags, ptex, &a);
 			CHECK(rc == H_SUCCESS || rc == H_PARAMETER || rc == H_NOT_FOUND);
+			break;
+		case 7: /* the mapped range withdrawn, or declared again */
+			rc = H_SUCCESS;
+			if (shm_present)
+				hpt_remove_range(&h, SHM);
+			else
+				CHECK(hpt_add_range(&h, SHM, SHM_SIZE, SHM_HOST, shm_read_only) == 0);
+			shm_present = !shm_present;
+			for (uint64_t i = 0; i < NPTES; i++)
+				check_slot(i);
+			break;
+		case 8: { /* a fault's lookup, for an arbitrary segment and address */
+			rc = H_SUCCESS;
+			uint64_t slb = take(&in, 8), ea = take(&in, 8);
+			struct hpt_match m;
+			if (!hpt_lookup(&h, slb, ea, &m))
+				break;
+			CHECK(m.ptex < NPTES);
+			uint64_t v = hpt_ld(h.table + 2 * m.ptex);
+			CHECK(v & (HPTE_V_VALID | HPTE_V_ABSENT));
+			CHECK(m.absent == !(v & HPTE_V_VALID));
+			CHECK(m.shift == 12 || m.shift == 16 || m.shift == 24);
+			CHECK((m.gpa & ((1ull << m.shift) - 1)) == (ea & ((1ull << m.shift) - 1)));
+			if (!m.absent)
+				CHECK((m.host >= HOST_BASE && m.host - HOST_BASE < ram_size) ||
+				      in_shm_host(m.host, 1) || hpt_is_hv_owned(&h, m.ptex));
+			(void)hpt_pp_allows(slb, m.r, ea & 1, ea & 2);
+			break;
+		}
+		default:
+			rc = H_SUCCESS;
+			if (ptex < NPTES && !hpt_is_hv_owned(&h, ptex))
+				(void)hpt_make_present(&h, ptex);
 			break;
 		}
 		CHECK(rc != H_PARAMETER || op == 0 || op == 4 || ptex >= NPTES);

@@ -1,0 +1,42 @@
+/*
+ * Finding a guest's HPT entry as the hardware's search would, for the
+ * faults the hypervisor takes on the guest's behalf (LPCR[VPM1]): an access
+ * to an emulated page (an absent entry) and the instruction that made it.
+ * Portable; the caller holds the partition's HPT lock or accepts a racy
+ * answer (a guest changing its own table meanwhile only hurts itself).
+ */
+#ifndef HV_MM_HPT_LOOKUP_H
+#define HV_MM_HPT_LOOKUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "hv/mm/hpt.h"
+
+/* SLB VSID word (slbmfev / slbfee. layout). */
+#define SLB_VSID_B_1T   0x4000000000000000ull
+#define SLB_VSID_B_MASK 0xc000000000000000ull
+#define SLB_VSID_VSID   0x3ffffffffffff000ull
+#define SLB_VSID_KS     0x800ull
+#define SLB_VSID_KP     0x400ull
+#define SLB_VSID_N      0x200ull
+
+struct hpt_match {
+	uint64_t ptex;
+	uint64_t v, r;      /* the guest's view: old format, guest-real RPN */
+	bool absent;        /* an emulated page: the hardware does not see it */
+	unsigned int shift; /* actual page size */
+	uint64_t gpa;       /* guest-real address of the effective address */
+	uint64_t host;      /* host real address of it (valid entries) */
+};
+
+/* The entry translating ea in the segment whose SLB VSID word is slb_v:
+ * the primary then the secondary PTEG at the hash of the segment's base
+ * page size, an entry matching V (absent counts), B, H and the AVPN above
+ * its actual page size, with that base size. False if none. */
+bool hpt_lookup(const struct hpt *h, uint64_t slb_v, uint64_t ea, struct hpt_match *m);
+
+/* Whether the entry's PP bits let an access through, with the segment's
+ * key for the privilege (MSR[PR]) it ran at (ISA Book III, as QEMU). */
+bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store);
+
+#endif
