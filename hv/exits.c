@@ -1,10 +1,9 @@
 #include "hv/exits.h"
 #include "hv/arch/vcpu_switch.h"
 #include "hv/exceptions.h"
+#include "hv/lib/bytes.h"
 #include "hv/lib/log.h"
 #include "hv/panic.h"
-#include "hv/lib/bytes.h"
-#include "hv/papr/fwnmi.h"
 #include "hv/papr/msgp.h"
 #include "hv/partition.h"
 #include "drivers/timebase.h"
@@ -108,96 +107,13 @@ static void reflect_same(struct vcpu *v)
 EXIT_HANDLER(sreset, VEC_SYSTEM_RESET, reflect_same);
 EXIT_HANDLER(mce, VEC_MACHINE_CHECK, reflect_same);
 
-/*
- * A machine check for an access nothing answers, as PowerVM and QEMU give
- * one: at the vector the guest registered with ibm,nmi-register, with r3
- * pointing at its saved r3 and an RTAS error log, or else the architected
- * 0x200. A second machine check on the same vCPU before ibm,nmi-interlock
- * is a checkstop of the partition; on another vCPU it waits (the access is
- * retried) until the interlock is released.
- */
-static void machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea)
-{
-	struct partition *p = v->part;
-	if (kind != MC_IFETCH) {
-		mtspr(SPR_DAR, ea);
-		mtspr(SPR_DSISR, mc_dsisr(kind));
-	}
-	if (!p->fwnmi) {
-		vcpu_reflect(v, VEC_MACHINE_CHECK, mc_srr1_bits(kind));
-		v->msr &= ~MSR_ME; /* the interrupt turns machine checks off */
-		return;
-	}
-	int holder = -1;
-	if (!__atomic_compare_exchange_n(&p->mce_interlock, &holder, (int)v->id, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
-		if (holder == (int)v->id)
-			partition_stop(p, "machine check at 0x%llx while handling one (checkstop)",
-				       (unsigned long long)ea);
-		return; /* another vCPU's is in progress: the access comes back after it */
-	}
-	uint8_t *log = guest_ptr(p, p->rtas_base + RTAS_ERROR_LOG_OFFSET, RTAS_ERROR_LOG_MAX);
-	fwnmi_mc_log(log, v->gpr[3], kind, ea);
-	vcpu_reflect(v, VEC_MACHINE_CHECK, mc_srr1_bits(kind));
-	v->gpr[3] = p->rtas_base + RTAS_ERROR_LOG_OFFSET;
-	v->nip = p->fwnmi_mce;
-	v->msr |= MSR_ME;
-}
-
-#define DSISR_KEYFAULT 0x00200000ull /* a virtual page class key (AMR/IAMR) said no */
-#define DSISR_STORE    0x02000000ull
-
-/*
- * Guest real-mode accesses translate through the VRMA the hypervisor put
- * in the HPT, so they come here when they fail: a key the guest's own AMR
- * or IAMR forbids is its data or instruction storage interrupt; an address
- * outside its memory is a machine check.
- */
-static void real_mode_fault(struct vcpu *v)
-{
-	struct partition *p = v->part;
-	bool data = v->exit_vector == VEC_HV_DATA_STORAGE;
-	v->hdar = mfspr(SPR_HDAR);
-	v->hdsisr = mfspr(SPR_HDSISR);
-	v->asdr = mfspr(SPR_ASDR);
-	uint64_t addr = data ? v->hdar : v->nip;
-	uint64_t cause = data ? v->hdsisr : v->msr;
-	if ((cause & DSISR_KEYFAULT) && addr < p->mem_size) {
-		if (data) {
-			mtspr(SPR_DAR, v->hdar);
-			mtspr(SPR_DSISR, v->hdsisr);
-			vcpu_reflect(v, VEC_DATA_STORAGE, 0);
-		} else {
-			vcpu_reflect(v, VEC_INSN_STORAGE, v->msr & SRR1_REASON);
-		}
-		return;
-	}
-	machine_check(v, !data ? MC_IFETCH : (v->hdsisr & DSISR_STORE) ? MC_STORE : MC_LOAD, addr);
-}
-EXIT_HANDLER(hdsi, VEC_HV_DATA_STORAGE, real_mode_fault);
-EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, real_mode_fault);
-
-/* The guest instruction at its NIP, fetched in real mode; false in virtual
- * mode (the translation is the guest's, through its SLB and HPT). */
-static bool fetch_insn(struct vcpu *v, uint32_t *insn)
-{
-	if (v->msr & MSR_IR)
-		return false;
-	const uint8_t *b = guest_ptr(v->part, v->nip, 4);
-	if (!b)
-		return false;
-	uint32_t w = be32_load(b);
-	*insn = (v->msr & MSR_LE) ? __builtin_bswap32(w) : w;
-	return true;
-}
-
 /* Hypervisor facility unavailable: the doorbell instructions the partition's
  * virtual core has are emulated; any other facility it was not given is
  * an illegal instruction, as on KVM. */
 static void facility_unavailable(struct vcpu *v)
 {
 	uint32_t insn;
-	if ((mfspr(SPR_HFSCR) >> 56) == HFSCR_IC_MSGP && fetch_insn(v, &insn) &&
+	if ((mfspr(SPR_HFSCR) >> 56) == HFSCR_IC_MSGP && vcpu_fetch_insn(v, &insn) &&
 	    msgp_emulate(insn, v->gpr, &v->dpdes)) {
 		v->nip += 4;
 		return;

@@ -7,9 +7,11 @@
 #ifndef HV_EXITS_H
 #define HV_EXITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "hv/cpu.h"
 #include "hv/lib/registry.h"
+#include "hv/papr/fwnmi.h"
 #include "hv/vcpu.h"
 
 struct exit_handler {
@@ -26,6 +28,11 @@ void exits_init(void);
 void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks);
 /* Delivers an interrupt to the guest as the hardware would have (program, machine check). */
 void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
+/* The guest instruction at v's NIP, fetched through its translation
+ * (real mode, or its SLB and HPT); false if that page is not its memory. */
+bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn);
+/* A machine check for an access nothing answers (hv/storage_exits.c). */
+void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea);
 /* Prints the register report of a vCPU (for a partition that is stopped on an error). */
 void vcpu_report(const struct vcpu *v, const char *why);
 

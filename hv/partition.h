@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include "arch/vectors.h"
 #include "hv/config/config.h"
+#include "hv/lib/mmio_bus.h"
 #include "hv/lib/spinlock.h"
 #include "hv/mm/hpt.h"
 #include "hv/papr/vty.h"
@@ -50,6 +51,12 @@ struct partition {
 	struct spinlock xics_lock;
 	struct xics xics; /* its interrupt controller */
 	struct vty vty;
+	/* Emulated device registers: accesses trapped through absent HPT
+	 * entries (hv/storage_exits.c) go to the regions on this bus. */
+	struct spinlock mmio_lock;
+	struct mmio_bus mmio;
+	uint64_t mmio_emulated, mmio_refused;
+	bool mmio_refusal_logged;
 
 	uint64_t entry, load_address, fdt_addr, initrd_addr, initrd_size;
 	bool little_endian;

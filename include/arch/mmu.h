@@ -56,4 +56,15 @@ static inline uint64_t slb_read_vsid(uint64_t index)
 	return vsid;
 }
 
+/* The VSID word (slbmfev layout) of the SLB entry translating ea, if any
+ * (slbfee.: the current SLB, whatever MSR[IR/DR] are). */
+static inline int slb_find(uint64_t ea, uint64_t *vsid_word)
+{
+	uint64_t rt;
+	uint32_t cr;
+	__asm__ volatile("slbfee. %0,%2; mfcr %1" : "=r"(rt), "=r"(cr) : "r"(ea) : "cr0");
+	*vsid_word = rt;
+	return (cr >> 29) & 1; /* CR0[EQ]: found */
+}
+
 #endif

@@ -1,0 +1,98 @@
+/* The MMIO region registry (hv/lib/mmio_bus.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "hv/lib/mmio_bus.h"
+
+struct dev {
+	uint64_t last_off, last_value;
+	unsigned int last_size, reads, writes;
+};
+
+static uint64_t dev_read(void *d, uint64_t off, unsigned int size)
+{
+	struct dev *x = d;
+	x->reads++;
+	x->last_off = off;
+	x->last_size = size;
+	return 0x1122334455667788ull; /* more than asked: the bus masks it */
+}
+
+static void dev_write(void *d, uint64_t off, unsigned int size, uint64_t value)
+{
+	struct dev *x = d;
+	x->writes++;
+	x->last_off = off;
+	x->last_size = size;
+	x->last_value = value;
+}
+
+static const struct mmio_ops ops = { dev_read, dev_write };
+
+static void regions_route_by_address(void **state)
+{
+	(void)state;
+	struct mmio_bus b = { 0 };
+	struct dev a = { 0 }, c = { 0 };
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x1000, &ops, &a), 0);
+	assert_int_equal(mmio_bus_add(&b, 0x20000, 0x100, &ops, &c), 0);
+	uint64_t v = 0;
+	assert_true(mmio_bus_access(&b, 0x10008, 4, false, &v));
+	assert_int_equal(v, 0x55667788);
+	assert_int_equal(a.last_off, 8);
+	assert_int_equal(a.last_size, 4);
+	v = 0xabcdef0123456789ull;
+	assert_true(mmio_bus_access(&b, 0x200fe, 2, true, &v));
+	assert_int_equal(c.last_off, 0xfe);
+	assert_int_equal(c.last_value, 0x6789); /* only the access's bytes */
+	assert_int_equal(a.writes, 0);
+}
+
+static void unassigned_reads_ones(void **state)
+{
+	(void)state;
+	struct mmio_bus b = { 0 };
+	struct dev a = { 0 };
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x1000, &ops, &a), 0);
+	uint64_t v = 0;
+	assert_false(mmio_bus_access(&b, 0x11000, 4, false, &v));
+	assert_int_equal(v, 0xffffffff);
+	assert_false(mmio_bus_access(&b, 0xfffc, 8, false, &v)); /* straddles the start */
+	assert_int_equal(v, ~0ull);
+	assert_false(mmio_bus_access(&b, 0x10ffc, 8, true, &v)); /* straddles the end */
+	assert_int_equal(b.unassigned, 3);
+	assert_int_equal(a.reads + a.writes, 0);
+}
+
+static void overlaps_and_removal(void **state)
+{
+	(void)state;
+	struct mmio_bus b = { 0 };
+	struct dev a = { 0 }, c = { 0 };
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x1000, &ops, &a), 0);
+	assert_int_equal(mmio_bus_add(&b, 0x10fff, 0x10, &ops, &c), -1);
+	assert_int_equal(mmio_bus_add(&b, 0xf000, 0x1001, &ops, &c), -1);
+	assert_int_equal(mmio_bus_add(&b, ~0ull - 0xf, 0x20, &ops, &c), -1);
+	assert_int_equal(mmio_bus_add(&b, 0x30000, 0, &ops, &c), -1);
+	mmio_bus_remove(&b, &c, 0x10000); /* not its region: nothing */
+	assert_int_equal(b.n, 1);
+	mmio_bus_remove(&b, &a, 0x10000);
+	assert_int_equal(b.n, 0);
+	assert_int_equal(mmio_bus_add(&b, 0x10fff, 0x10, &ops, &c), 0);
+	for (unsigned int i = 1; i < MMIO_BUS_MAX; i++)
+		assert_int_equal(mmio_bus_add(&b, 0x100000 * i, 0x10, &ops, &c), 0);
+	assert_int_equal(mmio_bus_add(&b, 0x7000000, 0x10, &ops, &c), -1); /* full */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(regions_route_by_address),
+		cmocka_unit_test(unassigned_reads_ones),
+		cmocka_unit_test(overlaps_and_removal),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
