@@ -17,6 +17,14 @@ void xics_init(struct xics *x, unsigned int nservers)
 	}
 }
 
+static void set_pending(struct xics *x, unsigned int i, bool on)
+{
+	if (on)
+		x->pending[i / 64] |= 1ull << (i % 64);
+	else
+		x->pending[i / 64] &= ~(1ull << (i % 64));
+}
+
 static struct xics_source *source(struct xics *x, uint32_t irq)
 {
 	if (irq < XICS_IRQ_BASE || irq >= XICS_IRQ_BASE + XICS_NR_IRQS)
@@ -45,13 +53,15 @@ static void icp_update(struct xics *x, unsigned int server)
 		best = icp->mfrr;
 		best_irq = XICS_IPI;
 	}
-	for (unsigned int i = 0; i < XICS_NR_IRQS; i++) {
-		const struct xics_source *s = &x->src[i];
-		if (s->pending && s->server == server && s->priority < best) {
-			best = s->priority;
-			best_irq = XICS_IRQ_BASE + i;
+	for (unsigned int w = 0; w < XICS_NR_IRQS / 64; w++)
+		for (uint64_t bits = x->pending[w]; bits; bits &= bits - 1) {
+			unsigned int i = w * 64 + (unsigned int)__builtin_ctzll(bits);
+			const struct xics_source *s = &x->src[i];
+			if (s->server == server && s->priority < best) {
+				best = s->priority;
+				best_irq = XICS_IRQ_BASE + i;
+			}
 		}
-	}
 	if (best_irq) {
 		icp->xisr = best_irq;
 		icp->pending_prio = best;
@@ -74,7 +84,7 @@ long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr)
 	if (icp->xisr) {
 		if (icp->xisr >= XICS_IRQ_BASE) {
 			struct xics_source *s = source(x, icp->xisr);
-			s->pending = false; /* in service until its EOI */
+			set_pending(x, icp->xisr - XICS_IRQ_BASE, false); /* in service until its EOI */
 			s->presented = false;
 		}
 		icp->cppr = icp->pending_prio;
@@ -113,7 +123,7 @@ long xics_h_eoi(struct xics *x, unsigned int server, uint64_t xirr)
 		return H_PARAMETER;
 	x->icp[server].cppr = (uint8_t)(xirr >> 24);
 	if (s && s->lsi && s->asserted)
-		s->pending = true; /* still asserted: fires again */
+		set_pending(x, irq - XICS_IRQ_BASE, true); /* still asserted: fires again */
 	icp_update(x, server);
 	return H_SUCCESS;
 }
@@ -182,7 +192,7 @@ int xics_raise(struct xics *x, uint32_t irq)
 	struct xics_source *s = source(x, irq);
 	if (!s)
 		return -1;
-	s->pending = true;
+	set_pending(x, irq - XICS_IRQ_BASE, true);
 	icp_update(x, s->server);
 	return (int)s->server;
 }
@@ -194,8 +204,10 @@ int xics_set_level(struct xics *x, uint32_t irq, bool level)
 		return -1;
 	s->lsi = true;
 	s->asserted = level;
-	if (level && !s->presented)
-		s->pending = true;
+	/* Up: pending until accepted (and again at EOI while still up);
+	 * down before it was accepted: withdrawn, even if presented. */
+	if (!level || !s->presented)
+		set_pending(x, irq - XICS_IRQ_BASE, level);
 	icp_update(x, s->server);
 	return (int)s->server;
 }

@@ -15,7 +15,7 @@
 
 #define XICS_IPI         0x2u    /* the source number of an IPI */
 #define XICS_IRQ_BASE    0x1000u /* first ICS source number */
-#define XICS_NR_IRQS     64u
+#define XICS_NR_IRQS     1024u   /* 0x1000..0x13ff: VIO, PCI LSIs (0x1200), MSIs (0x1300) */
 #define XICS_MAX_SERVERS 32u
 #define XICS_PRIO_NONE   0xffu
 
@@ -30,7 +30,6 @@ struct xics_source {
 	uint32_t server;
 	uint8_t priority;       /* 0xff: masked */
 	uint8_t saved_priority; /* restored by ibm,int-on */
-	bool pending;           /* raised and not yet presented/accepted */
 	bool presented;
 	bool lsi; /* level: stays asserted until the device lowers it */
 	bool asserted;
@@ -40,6 +39,8 @@ struct xics {
 	unsigned int nservers;
 	struct xics_icp icp[XICS_MAX_SERVERS];
 	struct xics_source src[XICS_NR_IRQS];
+	/* Raised and not yet accepted, one bit per source: what an ICP scans. */
+	uint64_t pending[XICS_NR_IRQS / 64];
 };
 
 void xics_init(struct xics *x, unsigned int nservers);

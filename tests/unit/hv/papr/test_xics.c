@@ -115,6 +115,40 @@ static void level_source_refires_while_asserted(void **state)
 	assert_false(xics_pending(&x, 0));
 }
 
+static void level_lowered_before_acceptance_is_withdrawn(void **state)
+{
+	(void)state;
+	uint64_t xirr;
+	xics_h_cppr(&x, 0, 0xff);
+	xics_set_xive(&x, XICS_IRQ_BASE + 0x201, 0, 5);
+	xics_set_level(&x, XICS_IRQ_BASE + 0x201, true);
+	assert_true(xics_pending(&x, 0)); /* presented */
+	xics_set_level(&x, XICS_IRQ_BASE + 0x201, false);
+	assert_false(xics_pending(&x, 0));
+	xics_h_xirr(&x, 0, &xirr);
+	assert_int_equal(xirr & 0xffffff, 0);
+}
+
+/* Sources across the whole range, several pending at once: the most
+ * favoured first, then the others in turn. */
+static void many_sources_in_priority_order(void **state)
+{
+	(void)state;
+	uint64_t xirr;
+	xics_h_cppr(&x, 0, 0xff);
+	static const uint32_t irqs[] = { 0x1000, 0x103f, 0x1040, 0x1200, 0x1300, 0x13ff };
+	for (unsigned int i = 0; i < 6; i++) {
+		assert_int_equal(xics_set_xive(&x, irqs[i], 0, 10 - i), 0);
+		assert_int_equal(xics_raise(&x, irqs[i]), 0);
+	}
+	for (int i = 5; i >= 0; i--) {
+		xics_h_xirr(&x, 0, &xirr);
+		assert_int_equal(xirr & 0xffffff, irqs[i]);
+		xics_h_eoi(&x, 0, 0xff000000u | irqs[i]);
+	}
+	assert_false(xics_pending(&x, 0));
+}
+
 static void bad_arguments(void **state)
 {
 	(void)state;
@@ -143,6 +177,8 @@ int main(void)
 		cmocka_unit_test_setup(raising_cppr_rejects_a_presented_source, setup),
 		cmocka_unit_test_setup(masked_sources_wait_for_int_on, setup),
 		cmocka_unit_test_setup(level_source_refires_while_asserted, setup),
+		cmocka_unit_test_setup(level_lowered_before_acceptance_is_withdrawn, setup),
+		cmocka_unit_test_setup(many_sources_in_priority_order, setup),
 		cmocka_unit_test_setup(bad_arguments, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
