@@ -26,11 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 	} while (0)
 
 #define MAX_MAPS 64
-static struct {
+struct mapping {
 	uint64_t gpa, size;
 	const void *dev;
 	bool memory;
-} maps[MAX_MAPS];
+};
+static struct mapping maps[MAX_MAPS];
 static unsigned int nmaps;
 static bool locked;
 static struct phb b;
@@ -51,7 +52,7 @@ static void add(uint64_t gpa, uint64_t size, const void *dev, bool memory)
 	bool in32 = gpa >= b.mem32_cpu && gpa + size <= b.mem32_cpu + PHB_MEM32_SIZE;
 	bool in64 = gpa >= b.mem64_cpu && gpa + size <= b.mem64_cpu + PHB_MEM64_SIZE;
 	CHECK(in32 || in64);
-	maps[nmaps++] = (typeof(maps[0])){ gpa, size, dev, memory };
+	maps[nmaps++] = (struct mapping){ gpa, size, dev, memory };
 }
 
 static int map_registers(void *ctx, uint64_t gpa, uint64_t size, const struct mmio_ops *ops, void *dev)
