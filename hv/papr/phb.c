@@ -180,10 +180,42 @@ static void undecode(struct pci_function *f, unsigned int i)
 	if (!f->decoded[i])
 		return;
 	if (f->memory_bar[i])
-		h->unmap_memory(h->ctx, f->decoded_gpa[i]);
+		for (unsigned int k = 0; k < f->nseg[i]; k++)
+			h->unmap_memory(h->ctx, f->decoded_gpa[i] + f->seg[i][k].offset);
 	else
 		h->unmap_registers(h->ctx, f->decoded_gpa[i], &f->bar_ref[i]);
 	f->decoded[i] = false;
+}
+
+/* A memory BAR's segments at gpa: all of them, or none (0 / -1). They
+ * must lie in the BAR, page-aligned, in order and without overlap. */
+static int map_segments(struct pci_function *f, unsigned int i, uint64_t gpa)
+{
+	const struct phb_hooks *h = f->phb->hooks;
+	struct pci_memory_segment *seg = f->seg[i];
+	unsigned int n = f->ops->memory(f->dev, i, seg);
+	uint64_t end = 0;
+	if (n == 0 || n > PCI_MAX_SEGMENTS)
+		return -1;
+	for (unsigned int k = 0; k < n; k++) {
+		if (seg[k].offset < end || !seg[k].size || ((seg[k].offset | seg[k].size) & 0xfff) ||
+		    seg[k].offset + seg[k].size > f->cfg.bar[i].size)
+			return -1;
+		end = seg[k].offset + seg[k].size;
+	}
+	for (unsigned int k = 0; k < n; k++)
+		if (h->map_memory(h->ctx, gpa + seg[k].offset, seg[k].size, seg[k].host, seg[k].read_only)) {
+			while (k-- > 0)
+				h->unmap_memory(h->ctx, gpa + seg[k].offset);
+			return -1;
+		}
+	f->nseg[i] = n;
+	return 0;
+}
+
+void pci_irq_lock(struct pci_function *f, bool take)
+{
+	irq_lock(f->phb, take);
 }
 
 /* Brings the bridge's view of f's BARs in line with its config space. */
@@ -202,9 +234,7 @@ static void decode(struct pci_function *f)
 		int rc = -1;
 		if (!overlaps_decoded(b, gpa, size)) {
 			if (f->memory_bar[i]) {
-				bool ro = false;
-				uint64_t host = f->ops->memory(f->dev, i, &ro);
-				rc = h->map_memory(h->ctx, gpa, size, host, ro);
+				rc = map_segments(f, i, gpa);
 			} else {
 				rc = h->map_registers(h->ctx, gpa, size, &phb_bar_ops, &f->bar_ref[i]);
 			}
@@ -233,11 +263,16 @@ static void intx_update(struct pci_function *f)
 	f->phb->hooks->set_lsi(f->phb->hooks->ctx, pci_intx_source(f), up);
 }
 
+void pci_set_intx_locked(struct pci_function *f, bool level)
+{
+	f->intx_level = level;
+	intx_update(f);
+}
+
 void pci_set_intx(struct pci_function *f, bool level)
 {
 	irq_lock(f->phb, true);
-	f->intx_level = level;
-	intx_update(f);
+	pci_set_intx_locked(f, level);
 	irq_lock(f->phb, false);
 }
 

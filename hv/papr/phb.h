@@ -58,12 +58,21 @@ struct phb_hooks {
 	void (*irq_lock)(void *ctx, bool take);
 };
 
+/* A piece of a memory BAR: host memory at offset in the BAR, read-only or not. */
+struct pci_memory_segment {
+	uint64_t offset, size, host;
+	bool read_only;
+};
+
+#define PCI_MAX_SEGMENTS 8
+
 /* What a device model provides: the registers of its emulated BARs, the
- * host memory of its memory BARs (NULL when it has none of the kind). */
+ * host memory of its memory BARs as segments covering the BAR (NULL when it
+ * has none of the kind). */
 struct pci_device_ops {
 	uint64_t (*read)(void *dev, unsigned int bar, uint64_t off, unsigned int size);
 	void (*write)(void *dev, unsigned int bar, uint64_t off, unsigned int size, uint64_t value);
-	uint64_t (*memory)(void *dev, unsigned int bar, bool *read_only);
+	unsigned int (*memory)(void *dev, unsigned int bar, struct pci_memory_segment seg[PCI_MAX_SEGMENTS]);
 };
 
 struct phb;
@@ -84,6 +93,8 @@ struct pci_function {
 	bool memory_bar[PCI_NUM_BARS]; /* host memory, not registers */
 	bool decoded[PCI_NUM_BARS];
 	uint64_t decoded_gpa[PCI_NUM_BARS];
+	struct pci_memory_segment seg[PCI_NUM_BARS][PCI_MAX_SEGMENTS]; /* of decoded memory BARs */
+	unsigned int nseg[PCI_NUM_BARS];
 	struct pci_bar_ref bar_ref[PCI_NUM_BARS];
 	uint8_t msix_table[PHB_MAX_MSIX][16]; /* little-endian entries */
 	uint64_t msix_pending[PHB_MAX_MSIX / 64];
@@ -124,9 +135,15 @@ int phb_query_irq(struct phb *b, uint32_t cfgaddr, uint32_t index, uint32_t *irq
  * pci_bar_ref): the MSI-X table and pending bits, the rest the device's. */
 extern const struct mmio_ops phb_bar_ops;
 
+/* The interrupt-state lock of f's partition (see phb_hooks.irq_lock), for
+ * device state an interrupt depends on. */
+void pci_irq_lock(struct pci_function *f, bool take);
+
 /* Device side. */
 void pci_msix_notify(struct pci_function *f, unsigned int vector);
 void pci_set_intx(struct pci_function *f, bool level);
+/* The same with f's interrupt-state lock already held. */
+void pci_set_intx_locked(struct pci_function *f, bool level);
 uint32_t pci_intx_source(const struct pci_function *f);
 
 #endif

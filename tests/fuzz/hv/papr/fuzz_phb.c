@@ -138,12 +138,13 @@ static void dev_write(void *dev, unsigned int bar, uint64_t off, unsigned int si
 	(void)value;
 }
 
-static uint64_t dev_memory(void *dev, unsigned int bar, bool *ro)
+static unsigned int dev_memory(void *dev, unsigned int bar, struct pci_memory_segment seg[PCI_MAX_SEGMENTS])
 {
 	(void)dev;
 	(void)bar;
-	*ro = false;
-	return 0x100000000ull;
+	seg[0] = (struct pci_memory_segment){ 0, 4096, 0x100000000ull, true };
+	seg[1] = (struct pci_memory_segment){ 8192, 8192, 0x100002000ull, false };
+	return 2;
 }
 
 static const struct pci_device_ops dev_ops = { dev_read, dev_write, dev_memory };

@@ -107,11 +107,14 @@ static void dev_write(void *dev, unsigned int bar, uint64_t off, unsigned int si
 		reg_value = (uint32_t)value;
 }
 
-static uint64_t dev_memory(void *dev, unsigned int bar, bool *ro)
+/* BAR2: 1 MiB read-only, then 3 MiB read-write. */
+static unsigned int dev_memory(void *dev, unsigned int bar, struct pci_memory_segment seg[PCI_MAX_SEGMENTS])
 {
 	(void)dev;
-	*ro = bar == 2;
-	return 0x123400000ull;
+	(void)bar;
+	seg[0] = (struct pci_memory_segment){ 0, 1 << 20, 0x123400000ull, true };
+	seg[1] = (struct pci_memory_segment){ 1 << 20, 3 << 20, 0x123500000ull, false };
+	return 2;
 }
 
 static const struct pci_device_ops dev_ops = { dev_read, dev_write, dev_memory };
@@ -229,11 +232,11 @@ static void bars_decode_in_the_windows(void **state)
 	assert_int_equal(rec.maps + rec.mem_maps, 0); /* memory space still off */
 	cfg_write(PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
 	assert_int_equal(rec.maps, 2);
-	assert_int_equal(rec.mem_maps, 1);
-	assert_int_equal(rec.last_gpa, pci64);
-	assert_int_equal(rec.last_size, 4 << 20);
-	assert_int_equal(rec.last_host, 0x123400000ull);
-	assert_true(rec.last_ro);
+	assert_int_equal(rec.mem_maps, 2); /* its two segments */
+	assert_int_equal(rec.last_gpa, pci64 + (1 << 20));
+	assert_int_equal(rec.last_size, 3 << 20);
+	assert_int_equal(rec.last_host, 0x123500000ull);
+	assert_false(rec.last_ro);
 	assert_int_equal(f->decoded_gpa[0], b.mem32_cpu + 0x1000);
 	assert_int_equal(f->decoded_gpa[1], b.mem32_cpu + 0x2000);
 	/* BAR0's registers reach the device; offsets as the BAR sees them. */
