@@ -432,6 +432,124 @@ static int parse_partitions(const void *fdt, struct hv_config *cfg, struct ctx *
 	return 0;
 }
 
+/* One peer of a region: the node name is a partition's. */
+static int parse_peer(const void *fdt, int node, struct hv_config *cfg, struct shm_config *r, struct ctx *c)
+{
+	int len;
+	const char *name = fdt_get_name(fdt, node, &len);
+	char shown[20];
+	if (!name)
+		return fail(c, "corrupt node");
+	printable(shown, sizeof(shown), name, len);
+	snprintf(c->where, sizeof(c->where), "shared memory '%.15s': peer '%.19s'", r->name, shown);
+	if (check_props(c, node, (const char *const[]){ "id", "access", NULL }) ||
+	    check_subnodes(c, node, (const char *const[]){ NULL }))
+		return -1;
+	unsigned int k;
+	for (k = 0; k < cfg->npartitions && strcmp(cfg->part[k].name, name); k++)
+		;
+	if (k == cfg->npartitions)
+		return fail(c, "no partition of that name");
+	if (r->npeers == CONFIG_MAX_SHM_PEERS)
+		return fail(c, "more than %d peers", CONFIG_MAX_SHM_PEERS);
+	struct shm_peer_config *pc = &r->peer[r->npeers];
+	uint64_t id;
+	int rc = required(c, get_num(c, node, "id", false, &id), "id");
+	if (rc)
+		return -1;
+	for (unsigned int i = 0; i < r->npeers; i++) {
+		if (r->peer[i].partition == k)
+			return fail(c, "the partition is a peer twice");
+		if (r->peer[i].id == id)
+			return fail(c, "property id: %llu is taken", (unsigned long long)id);
+	}
+	const char *access = "read-write";
+	if (get_string(c, node, "access", 15, &access) < 0)
+		return -1;
+	if (strcmp(access, "read-write") && strcmp(access, "read-only"))
+		return fail(c, "property access: \"%s\" is not \"read-write\" or \"read-only\"", access);
+	pc->partition = k;
+	pc->id = (unsigned int)id;
+	pc->read_only = !strcmp(access, "read-only");
+	r->npeers++;
+	return 0;
+}
+
+static int parse_region(const void *fdt, int node, struct hv_config *cfg, struct ctx *c)
+{
+	int len, peers, sub;
+	const char *name = fdt_get_name(fdt, node, &len);
+	char shown[40], buf[32];
+	if (!name)
+		return fail(c, "corrupt node");
+	printable(shown, sizeof(shown), name, len);
+	snprintf(c->where, sizeof(c->where), "shared memory '%s'", shown);
+	if (cfg->nshm == CONFIG_MAX_SHM)
+		return fail(c, "more than %d regions", CONFIG_MAX_SHM);
+	struct shm_config *r = &cfg->shm[cfg->nshm];
+	if (len < 1 || len >= (int)sizeof(r->name))
+		return fail(c, "the name must be 1..%zu characters", sizeof(r->name) - 1);
+	memcpy(r->name, name, (size_t)len);
+	if (check_props(c, node, (const char *const[]){ "size", "output-section-size", "description", NULL }) ||
+	    check_subnodes(c, node, (const char *const[]){ "peers", NULL }))
+		return -1;
+	if (required(c, get_num(c, node, "size", true, &r->size), "size"))
+		return -1;
+	if (r->size < 4 * KiB || r->size > GiB || (r->size & (r->size - 1)))
+		return fail(c, "property size: %s is not a power of two from 4 KiB to 1 GiB",
+			    size_str(r->size, buf, sizeof(buf)));
+	if (get_num(c, node, "output-section-size", true, &r->output_size) < 0)
+		return -1;
+	if (r->output_size % (4 * KiB))
+		return fail(c, "property output-section-size: %s is not a multiple of 4 KiB",
+			    size_str(r->output_size, buf, sizeof(buf)));
+	peers = fdt_subnode_offset(fdt, node, "peers");
+	if (peers < 0)
+		return fail(c, "missing node peers");
+	fdt_for_each_subnode (sub, fdt, peers)
+		if (parse_peer(fdt, sub, cfg, r, c))
+			return -1;
+	snprintf(c->where, sizeof(c->where), "shared memory '%s'", shown);
+	if (sub != -FDT_ERR_NOTFOUND)
+		return fail(c, "%s", fdt_strerror(sub));
+	if (r->npeers == 0)
+		return fail(c, "no peers");
+	for (unsigned int i = 0; i < r->npeers; i++)
+		if (r->peer[i].id >= r->npeers)
+			return fail(c, "peer ids must be 0..%u", r->npeers - 1);
+	if (r->output_size && 4 * KiB + r->npeers * r->output_size > r->size)
+		return fail(c, "the state table and %u output sections of %s do not fit in %s", r->npeers,
+			    size_str(r->output_size, buf, sizeof(buf)), size_str(r->size, shown, sizeof(shown)));
+	cfg->nshm++;
+	return 0;
+}
+
+static int parse_shared_memory(const void *fdt, struct hv_config *cfg, struct ctx *c)
+{
+	int top = fdt_subnode_offset(fdt, 0, "shared-memory"), node;
+	if (top == -FDT_ERR_NOTFOUND)
+		return 0;
+	snprintf(c->where, sizeof(c->where), "/shared-memory");
+	if (top < 0)
+		return fail(c, "%s", fdt_strerror(top));
+	if (check_props(c, top, (const char *const[]){ "description", NULL }))
+		return -1;
+	fdt_for_each_subnode (node, fdt, top) {
+		int len;
+		const char *name = fdt_get_name(fdt, node, &len);
+		if (name && experimental(name))
+			continue;
+		if (parse_region(fdt, node, cfg, c))
+			return -1;
+		for (unsigned int i = 0; i + 1 < cfg->nshm; i++)
+			if (!strcmp(cfg->shm[i].name, cfg->shm[cfg->nshm - 1].name))
+				return fail(c, "defined twice");
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return fail(c, "%s", fdt_strerror(node));
+	return 0;
+}
+
 int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char *err, size_t errlen)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -444,9 +562,12 @@ int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char 
 	snprintf(c.where, sizeof(c.where), "/");
 	if (check_props(&c, 0,
 			(const char *const[]){ "compatible", "description", "#address-cells", "#size-cells", NULL }) ||
-	    check_subnodes(&c, 0, (const char *const[]){ "hypervisor", "images", "partitions", NULL }) ||
-	    parse_hypervisor(bundle, cfg, &c) || check_images(bundle, &c) || parse_partitions(bundle, cfg, &c)) {
+	    check_subnodes(&c, 0,
+			   (const char *const[]){ "hypervisor", "images", "partitions", "shared-memory", NULL }) ||
+	    parse_hypervisor(bundle, cfg, &c) || check_images(bundle, &c) || parse_partitions(bundle, cfg, &c) ||
+	    parse_shared_memory(bundle, cfg, &c)) {
 		cfg->npartitions = 0;
+		cfg->nshm = 0;
 		return -1;
 	}
 	return 0;

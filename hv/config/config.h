@@ -40,12 +40,32 @@ struct partition_config {
 	unsigned int hpt_shift;
 };
 
+#define CONFIG_MAX_SHM       8
+#define CONFIG_MAX_SHM_PEERS 6
+
+/* A partition's place in a shared-memory region (its ivshmem device). */
+struct shm_peer_config {
+	unsigned int partition; /* index in hv_config.part */
+	unsigned int id;        /* its IVPosition, 0..npeers-1 */
+	bool read_only;
+};
+
+struct shm_config {
+	char name[16];
+	uint64_t size;        /* a power of two, 4 KiB .. 1 GiB */
+	uint64_t output_size; /* per-peer output sections; 0: none */
+	unsigned int npeers;
+	struct shm_peer_config peer[CONFIG_MAX_SHM_PEERS];
+};
+
 struct hv_config {
 	unsigned int time_slice_us;
 	int loglevel;                    /* -1 when not given, else 0..3 = error..debug */
 	bool power_off_when_all_stopped; /* default true */
 	unsigned int npartitions;
 	struct partition_config part[CONFIG_MAX_PARTITIONS];
+	unsigned int nshm;
+	struct shm_config shm[CONFIG_MAX_SHM];
 };
 
 /*

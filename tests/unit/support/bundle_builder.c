@@ -158,6 +158,27 @@ static void emit(void *fdt, const struct props *l)
 	}
 }
 
+struct shm_spec *bundle_add_shm(struct bundle_spec *s, const char *name, uint64_t size)
+{
+	assert(s->nshm < BUNDLE_MAX_SHM);
+	struct shm_spec *r = &s->shm[s->nshm++];
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	props_set(&r->props, P_U64("size", size));
+	s->has_shm = true;
+	return r;
+}
+
+struct props *shm_add_peer(struct shm_spec *r, const char *partition, uint32_t id)
+{
+	assert(r->npeers < 8);
+	struct shm_peer_spec *p = &r->peers[r->npeers++];
+	memset(p, 0, sizeof(*p));
+	p->name = partition;
+	props_set(&p->props, P_U32("id", id));
+	return &p->props;
+}
+
 void *bundle_build(const struct bundle_spec *s, uint64_t *size)
 {
 	void *fdt = bundle_buf;
@@ -188,6 +209,25 @@ void *bundle_build(const struct bundle_spec *s, uint64_t *size)
 		for (unsigned int i = 0; i < s->nparts; i++) {
 			assert(!fdt_begin_node(fdt, s->parts[i].name));
 			emit(fdt, &s->parts[i].props);
+			assert(!fdt_end_node(fdt));
+		}
+		assert(!fdt_end_node(fdt));
+	}
+	if (s->has_shm) {
+		assert(!fdt_begin_node(fdt, "shared-memory"));
+		for (unsigned int i = 0; i < s->nshm; i++) {
+			const struct shm_spec *r = &s->shm[i];
+			assert(!fdt_begin_node(fdt, r->name));
+			emit(fdt, &r->props);
+			if (!r->no_peers_node) {
+				assert(!fdt_begin_node(fdt, "peers"));
+				for (unsigned int k = 0; k < r->npeers; k++) {
+					assert(!fdt_begin_node(fdt, r->peers[k].name));
+					emit(fdt, &r->peers[k].props);
+					assert(!fdt_end_node(fdt));
+				}
+				assert(!fdt_end_node(fdt));
+			}
 			assert(!fdt_end_node(fdt));
 		}
 		assert(!fdt_end_node(fdt));

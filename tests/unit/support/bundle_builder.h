@@ -77,7 +77,21 @@ struct part_spec {
 	struct props props;
 };
 
+struct shm_peer_spec {
+	const char *name; /* a partition's */
+	struct props props;
+};
+
+struct shm_spec {
+	const char *name;
+	struct props props;
+	bool no_peers_node;
+	unsigned int npeers;
+	struct shm_peer_spec peers[8];
+};
+
 #define BUNDLE_MAX_PARTS 20
+#define BUNDLE_MAX_SHM   10
 struct bundle_spec {
 	const char *compatible; /* NULL: none */
 	bool has_hypervisor;
@@ -90,6 +104,9 @@ struct bundle_spec {
 	struct part_spec parts[BUNDLE_MAX_PARTS];
 	struct props root_extra;
 	const char *extra_root_node; /* an empty node at the root */
+	bool has_shm;                /* a /shared-memory node */
+	unsigned int nshm;
+	struct shm_spec shm[BUNDLE_MAX_SHM];
 };
 
 /* Raw kernel and initrd bytes the default bundle uses. */
@@ -103,6 +120,10 @@ extern const uint8_t bb_initrd[8192];
 void bundle_spec_default(struct bundle_spec *s);
 /* Appends a partition with the default web properties under another name; returns its props. */
 struct props *bundle_add_part(struct bundle_spec *s, const char *name);
+/* Appends region name (size given) to /shared-memory; returns it. */
+struct shm_spec *bundle_add_shm(struct bundle_spec *s, const char *name, uint64_t size);
+/* Appends a peer (partition name, id) to a region; returns its props. */
+struct props *shm_add_peer(struct shm_spec *r, const char *partition, uint32_t id);
 /* Builds into a static buffer (reused by the next call); returns it. */
 void *bundle_build(const struct bundle_spec *s, uint64_t *size);
 

@@ -483,9 +483,105 @@ static void error_messages_are_bounded(void **state)
 	expect_error("bundle: partition 'we?b': the name must be 1..15 characters of a-z, 0-9, _ and -");
 }
 
+static void parses_shared_memory(void **state)
+{
+	(void)state;
+	bundle_spec_default(&spec);
+	bundle_add_part(&spec, "db");
+	struct shm_spec *r = bundle_add_shm(&spec, "demo", 4 * MiB);
+	props_set(&r->props, P_U32("output-section-size", 0x10000));
+	shm_add_peer(r, "db", 1);
+	props_set(shm_add_peer(r, "web", 0), P_STR("access", "read-only"));
+	bundle_add_shm(&spec, "small", 4096);
+	shm_add_peer(&spec.shm[1], "web", 0);
+	assert_int_equal(parse(), 0);
+	assert_int_equal(cfg.nshm, 2);
+	assert_string_equal(cfg.shm[0].name, "demo");
+	assert_int_equal(cfg.shm[0].size, 4 * MiB);
+	assert_int_equal(cfg.shm[0].output_size, 0x10000);
+	assert_int_equal(cfg.shm[0].npeers, 2);
+	assert_int_equal(cfg.shm[0].peer[0].partition, 1);
+	assert_int_equal(cfg.shm[0].peer[0].id, 1);
+	assert_false(cfg.shm[0].peer[0].read_only);
+	assert_int_equal(cfg.shm[0].peer[1].partition, 0);
+	assert_true(cfg.shm[0].peer[1].read_only);
+	assert_int_equal(cfg.shm[1].output_size, 0);
+}
+
+/* A region with peer web as id 0, changed by one property. */
+static void shm_error(const char *prop, struct prop p, const char *want)
+{
+	bundle_spec_default(&spec);
+	struct shm_spec *r = bundle_add_shm(&spec, "demo", MiB);
+	struct props *peer = shm_add_peer(r, "web", 0);
+	if (!strcmp(prop, "region"))
+		props_set(&r->props, p);
+	else
+		props_set(peer, p);
+	expect_error(want);
+}
+
+static void rejects_bad_shared_memory(void **state)
+{
+	(void)state;
+	shm_error("region", P_U64("size", 3 * MiB),
+		  "bundle: shared memory 'demo': property size: 3 MiB is not a power of two from 4 KiB to 1 GiB");
+	shm_error("region", P_U64("size", 2048),
+		  "bundle: shared memory 'demo': property size: 2048 bytes is not a power of two from 4 KiB to 1 GiB");
+	shm_error("region", P_U64("size", 2 * GiB),
+		  "bundle: shared memory 'demo': property size: 2 GiB is not a power of two from 4 KiB to 1 GiB");
+	shm_error("region", P_U32("output-section-size", 100),
+		  "bundle: shared memory 'demo': property output-section-size: 100 bytes is not a multiple of 4 KiB");
+	shm_error("region", P_U64("output-section-size", MiB),
+		  "bundle: shared memory 'demo': the state table and 1 output sections of 1 MiB do not fit in 1 MiB");
+	shm_error("region", P_U32("colour", 1), "bundle: shared memory 'demo': unknown property 'colour'");
+	shm_error("peer", P_U32("id", 1), "bundle: shared memory 'demo': peer ids must be 0..0");
+	shm_error("peer", P_STR("access", "write-only"),
+		  "bundle: shared memory 'demo': peer 'web': property access: \"write-only\" is not \"read-write\" or "
+		  "\"read-only\"");
+	shm_error("peer", P_U32("irq", 1), "bundle: shared memory 'demo': peer 'web': unknown property 'irq'");
+
+	bundle_spec_default(&spec);
+	shm_add_peer(bundle_add_shm(&spec, "demo", MiB), "nosuch", 0);
+	expect_error("bundle: shared memory 'demo': peer 'nosuch': no partition of that name");
+	bundle_spec_default(&spec);
+	struct shm_spec *r = bundle_add_shm(&spec, "demo", MiB);
+	shm_add_peer(r, "web", 0);
+	shm_add_peer(r, "web", 1);
+	expect_error("bundle: shared memory 'demo': peer 'web': the partition is a peer twice");
+	bundle_spec_default(&spec);
+	bundle_add_part(&spec, "db");
+	r = bundle_add_shm(&spec, "demo", MiB);
+	shm_add_peer(r, "web", 0);
+	shm_add_peer(r, "db", 0);
+	expect_error("bundle: shared memory 'demo': peer 'db': property id: 0 is taken");
+	bundle_spec_default(&spec);
+	bundle_add_shm(&spec, "demo", MiB);
+	expect_error("bundle: shared memory 'demo': no peers");
+	bundle_spec_default(&spec);
+	bundle_add_shm(&spec, "demo", MiB)->no_peers_node = true;
+	expect_error("bundle: shared memory 'demo': missing node peers");
+	bundle_spec_default(&spec);
+	props_del(&bundle_add_shm(&spec, "demo", MiB)->props, "size");
+	expect_error("bundle: shared memory 'demo': missing property size");
+	bundle_spec_default(&spec);
+	shm_add_peer(bundle_add_shm(&spec, "demo", MiB), "web", 0);
+	shm_add_peer(bundle_add_shm(&spec, "demo", MiB), "web", 0);
+	expect_error("bundle: shared memory 'demo': defined twice");
+	bundle_spec_default(&spec);
+	for (int i = 0; i < 7; i++)
+		bundle_add_part(&spec, (const char *[]){ "a", "b", "c", "d", "e", "f", "g" }[i]);
+	r = bundle_add_shm(&spec, "demo", MiB);
+	for (uint32_t i = 0; i < 7; i++)
+		shm_add_peer(r, (const char *[]){ "a", "b", "c", "d", "e", "f", "g" }[i], i);
+	expect_error("bundle: shared memory 'demo': peer 'g': more than 6 peers");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_shared_memory),
+		cmocka_unit_test(rejects_bad_shared_memory),
 		cmocka_unit_test(parses_full_configuration),
 		cmocka_unit_test(applies_defaults),
 		cmocka_unit_test(default_hpt_shift_follows_qemu),
