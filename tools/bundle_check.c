@@ -93,6 +93,16 @@ int main(int argc, char **argv)
 	       cfg.power_off_when_all_stopped ? "power-off" : "stay");
 	for (unsigned int i = 0; i < cfg.npartitions; i++)
 		print_partition(&cfg.part[i]);
+	for (unsigned int i = 0; i < cfg.nshm; i++) {
+		const struct shm_config *r = &cfg.shm[i];
+		printf("shared memory %s: %llu KiB", r->name, (unsigned long long)(r->size >> 10));
+		if (r->output_size)
+			printf(", output sections of %llu KiB", (unsigned long long)(r->output_size >> 10));
+		for (unsigned int k = 0; k < r->npeers; k++)
+			printf("%s %s as %u%s", k ? "," : ", peers", cfg.part[r->peer[k].partition].name, r->peer[k].id,
+			       r->peer[k].read_only ? " (read-only)" : "");
+		printf("\n");
+	}
 	free(blob);
 	return 0;
 }
