@@ -16,6 +16,7 @@
 #include "hv/mm/memory.h"
 #include "hv/monitor.h"
 #include "hv/panic.h"
+#include "hv/devices.h"
 #include "hv/partition.h"
 #include "hv/sched.h"
 #include "hv/selftest.h"
@@ -99,8 +100,10 @@ static void run_bundle(const void *bundle, uint64_t size)
 	hvprint("bundle: %u partition(s)", config.npartitions);
 	hcall_init();
 	exits_init();
+	if (devices_init(&config))
+		machine_power_off();
 	for (unsigned int i = 0; i < config.npartitions; i++)
-		if (partition_create(&config.part[i]))
+		if (partition_create(&config, i))
 			machine_power_off();
 	if (sched_assign(&config))
 		machine_power_off();

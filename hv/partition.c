@@ -3,6 +3,7 @@
 #include <string.h>
 #include "hv/partition.h"
 #include "hv/cpu.h"
+#include "hv/devices.h"
 #include "hv/arch/ptab.h"
 #include "hv/lib/log.h"
 #include "hv/mm/memory.h"
@@ -75,6 +76,7 @@ static int load_images(struct partition *p)
 		.bootargs = p->cfg->bootargs,
 		.vty_reg = VTY_UNIT_ADDRESS,
 		.nvram_size = PARTITION_NVRAM_SIZE,
+		.phb = p->phb,
 	};
 	if (boot_image_load((void *)(uintptr_t)p->mem_base, p->mem_size, p->cfg, &gp, &img, err, sizeof(err)))
 		return fail(p, "%s", err);
@@ -105,6 +107,7 @@ static int boot_cleared(struct partition *p)
 	if (load_images(p))
 		return -1;
 	p->lpcr = guest_lpcr();
+	devices_event(p, DEVICES_BOOTING);
 	ptab_set(p->lpid, p->hpt_mem | (p->hpt_shift - 18) | hpt_vrma_ps_bits(VRMA_PAGE_SHIFT), 0);
 
 	xics_init(&p->xics, p->nvcpus);
@@ -120,6 +123,7 @@ static int boot_cleared(struct partition *p)
 	p->stop_reason[0] = '\0';
 	p->reboot_requested = false;
 	__atomic_store_n(&p->state, PART_RUNNING, __ATOMIC_RELEASE);
+	devices_event(p, DEVICES_STARTED);
 	return 0;
 }
 
@@ -153,8 +157,9 @@ void partition_restart_step(struct partition *p)
 	partition_log(p, "restarted (boot %llu)", (unsigned long long)p->boots);
 }
 
-int partition_create(const struct partition_config *cfg)
+int partition_create(const struct hv_config *config, unsigned int index)
 {
+	const struct partition_config *cfg = &config->part[index];
 	if (ptab_init()) {
 		log_error("partition: no memory for the partition table");
 		return -1;
@@ -184,7 +189,7 @@ int partition_create(const struct partition_config *cfg)
 	p->hpt_mem = hpt_mem;
 	p->hpt_shift = shift;
 	p->hpt_owned = (uint8_t *)(uintptr_t)owned;
-	if (partition_boot(p))
+	if (devices_attach(p, config) || partition_boot(p))
 		return -1;
 	npartitions++;
 	log_info("%s: %llu MiB at 0x%llx, HPT %llu KiB at 0x%llx, LPID %u, %u vCPUs, %s kernel entry 0x%llx%s", p->name,
@@ -207,6 +212,7 @@ void partition_stop(struct partition *p, const char *fmt, ...)
 		p->vcpus[i].stop_requested = true;
 		vcpu_kick(&p->vcpus[i]);
 	}
+	devices_event(p, DEVICES_STOPPED);
 	uint64_t exits, hcalls, irqs;
 	partition_totals(p, &exits, &hcalls, &irqs);
 	partition_log(p, "stopped: %s", p->stop_reason);

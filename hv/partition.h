@@ -15,6 +15,7 @@
 #include "hv/lib/mmio_bus.h"
 #include "hv/lib/spinlock.h"
 #include "hv/mm/hpt.h"
+#include "hv/papr/phb.h"
 #include "hv/papr/vty.h"
 #include "hv/papr/xics.h"
 #include "hv/vcpu.h"
@@ -55,6 +56,8 @@ struct partition {
 	 * entries (hv/storage_exits.c) go to the regions on this bus. */
 	struct spinlock mmio_lock;
 	struct mmio_bus mmio;
+	struct phb *phb;          /* its PCI host bridge, if it has devices (hv/pci_host.h) */
+	struct spinlock irq_lock; /* device interrupt state: MSI-X tables, INTx */
 	uint64_t mmio_emulated, mmio_refused;
 	bool mmio_refusal_logged;
 
@@ -83,8 +86,9 @@ struct partition {
 extern struct partition partitions[MAX_PARTITIONS];
 extern unsigned int npartitions;
 
-/* Creates and loads partition cfg; on error logs one line and returns -1. */
-int partition_create(const struct partition_config *cfg);
+/* Creates and loads partition i of the bundle, with its devices; on error
+ * logs one line and returns -1. */
+int partition_create(const struct hv_config *config, unsigned int i);
 /* Loads (or reloads) p's memory, HPT, images and vCPUs from its configuration. */
 int partition_boot(struct partition *p);
 /* Asks for p to be stopped and booted again: by the guest (RTAS

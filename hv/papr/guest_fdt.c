@@ -2,6 +2,7 @@
 #include <string.h>
 #include <libfdt.h>
 #include "hv/papr/guest_fdt.h"
+#include "hv/papr/phb_fdt.h"
 #include "hv/mm/page_sizes.h"
 #include "hv/papr/fwnmi.h"
 #include "hv/papr/rtas.h"
@@ -102,7 +103,13 @@ static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 	/* A string list: every name NUL-terminated, so not fdt_property_string. */
 	static const char hypertas[] = "hcall-pft\0hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-splpar\0"
 				       "hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-sprg0";
-	TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas)));
+	static const char hypertas_pci[] = "hcall-pft\0hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-splpar\0"
+					   "hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-sprg0\0hcall-tce\0"
+					   "hcall-multi-tce";
+	if (gp->phb)
+		TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas_pci, sizeof(hypertas_pci)));
+	else
+		TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas)));
 	TRY(fdt_property_u32(fdt, "rtas-size", (uint32_t)gp->rtas_size));
 	TRY(fdt_property_u32(fdt, "rtas-error-log-max", RTAS_ERROR_LOG_MAX));
 	/* Linux reads these two as single cells. */
@@ -144,6 +151,8 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 	TRY(fdt_property_string(buf, "bootargs", gp->bootargs ? gp->bootargs : ""));
 	snprintf(s, sizeof(s), "/vdevice/vty@%x", gp->vty_reg);
 	TRY(fdt_property_string(buf, "stdout-path", s));
+	if (gp->phb) /* Linux assigns the BARs itself, as on QEMU pseries */
+		TRY(fdt_property_u32(buf, "linux,pci-probe-only", 0));
 	if (gp->initrd_size) {
 		TRY(prop_u64(buf, "linux,initrd-start", gp->initrd_start));
 		TRY(prop_u64(buf, "linux,initrd-end", gp->initrd_start + gp->initrd_size));
@@ -173,6 +182,8 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 		TRY(fdt_end_node(buf));
 	}
 
+	if (gp->phb)
+		TRY(phb_fdt_node(buf, gp->phb, XICS_PHANDLE));
 	TRY(fdt_end_node(buf));
 	return fdt_finish(buf);
 }

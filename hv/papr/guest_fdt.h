@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "hv/papr/phb.h"
 
 #define GUEST_DEC_BITS 56 /* the large decrementer (LPCR[LD]), as QEMU pseries on POWER9 */
 
@@ -18,7 +19,8 @@ struct guest_fdt_params {
 	uint64_t initrd_start, initrd_size; /* size 0: none */
 	uint32_t vty_reg;
 	uint64_t rtas_base, rtas_size;
-	uint32_t nvram_size; /* 0: no NVRAM */
+	uint32_t nvram_size;   /* 0: no NVRAM */
+	const struct phb *phb; /* its PCI host bridge, or NULL */
 };
 
 /* Builds into buf; returns 0 or a negative libfdt error. */

@@ -13,6 +13,7 @@ void phb_init(struct phb *b, unsigned int index, const struct phb_hooks *hooks)
 	b->mem32_cpu = PHB_WINDOW_BASE + (index + 1) * PHB_MEM32_SIZE;
 	b->mem64_cpu = PHB_WINDOW_BASE + (index + 1) * PHB_MEM64_SIZE;
 	b->hooks = hooks;
+	b->dma.liobn = PHB_LIOBN_BASE | (index << 8);
 }
 
 /* ---- the MSI-X table and pending bits ---- */

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include "hv/lib/mmio_bus.h"
 #include "hv/papr/pci_config.h"
+#include "hv/papr/tce.h"
 
 #define PHB_MAX         2
 #define PHB_SLOTS       32
@@ -36,6 +37,8 @@
 #define PHB_MEM32_SIZE  (2ull << 30)
 #define PHB_MEM64_SIZE  (1ull << 40)
 #define PHB_MSI_ADDRESS 0x40000000000ull
+#define PHB_LIOBN_BASE  0x80000000u    /* QEMU's SPAPR_PCI_LIOBN(index, 0) */
+#define PHB_DMA_WINDOW  (256ull << 20) /* its default DMA window, from bus address 0 */
 
 /* RTAS statuses the PCI calls return. */
 #define PHB_RTAS_OK        0
@@ -109,7 +112,8 @@ struct phb {
 	const struct phb_hooks *hooks;
 	struct pci_function fn[PHB_SLOTS];
 	uint8_t msi_used[PHB_MSI_BLOCK / 8];
-	uint64_t refused; /* BARs not decoded, bad config and MSI requests */
+	struct tce_table dma; /* the default DMA window (ibm,dma-window) */
+	uint64_t refused;     /* BARs not decoded, bad config and MSI requests */
 };
 
 void phb_init(struct phb *b, unsigned int index, const struct phb_hooks *hooks);
