@@ -69,6 +69,11 @@ static void cmd_stats(struct partition *p)
 			hvprint("monitor:   0x%04x %-26s %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
 				name ? name : "(unknown)", (unsigned long long)calls);
 	}
+	if (p->phb)
+		hvprint("monitor: %s: devices: %llu emulated accesses, %llu refused, %llu unassigned, %llu bad "
+			"config/BAR/MSI requests",
+			p->name, (unsigned long long)p->mmio_emulated, (unsigned long long)p->mmio_refused,
+			(unsigned long long)p->mmio.unassigned, (unsigned long long)p->phb->refused);
 	for (unsigned int k = 0; k < p->nvcpus; k++) {
 		const struct vcpu *v = &p->vcpus[k];
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu restarted), %llu interrupts, "
