@@ -4,7 +4,7 @@
 int ivshmem_region_check(const struct ivshmem_region *r)
 {
 	if (!r->npeers || r->npeers > IVSHMEM_MAX_PEERS || r->size < 4096 || (r->size & (r->size - 1)) ||
-	    (r->host & 0xfff) || (r->output_size & 0xfff))
+	    (r->host & 0xfff) || (r->output_size % IVSHMEM_STATE_TABLE))
 		return -1;
 	if (r->output_size && (r->output_size > r->size || IVSHMEM_STATE_TABLE + r->npeers * r->output_size > r->size))
 		return -1;

@@ -13,7 +13,7 @@
  * counted. Narrower or wider accesses to the registers touch the bytes of
  * the registers they cover.
  *
- * Beyond QEMU, when the region has output sections: its first 4 KiB is a
+ * Beyond QEMU, when the region has output sections: its first 64 KiB is a
  * state table (u32 per peer ID, 1 while that peer runs, written by the
  * hypervisor), its last npeers sections are each peer's output, writable by
  * that peer only, and the rest is common; the HPT enforces it (read-only
@@ -31,7 +31,7 @@
 
 #define IVSHMEM_MAX_PEERS    6
 #define IVSHMEM_VECTORS      4
-#define IVSHMEM_STATE_TABLE  4096
+#define IVSHMEM_STATE_TABLE  0x10000 /* and the section granule: 64 KiB pages map them */
 #define IVSHMEM_REG_MASK     0
 #define IVSHMEM_REG_STATUS   4
 #define IVSHMEM_REG_POSITION 8

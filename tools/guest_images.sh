@@ -3,9 +3,14 @@
 #
 #   vmlinux              Debian 12's ppc64el kernel (ELF), from linux-image-6.1.0-NN-powerpc64le
 #   kernel.version       the pinned kernel package, as "package=version"
-#   modules/             that package's lib/modules tree (not used yet)
+#   modules/             that package's lib/modules tree
 #   busybox.version      the busybox-static package used, as "package=version"
+#   ivshmem              tests/guests/linux/ivshmem.c, static, built with
+#                        Debian's ppc64el cross compiler
 #   initramfs.cpio.gz    static busybox + tests/guests/linux/init + tests/guests/linux/*.sh
+#                        + /tests/ivshmem + the virtio and uio modules of the
+#                        kernel package (/lib/modules/*.ko, loaded by /init
+#                        in the order of /lib/modules/load-order)
 #
 # Packages come from Debian's mirrors through apt-get download, with a private
 # apt state (lists, cache, sources) under cache/guests/apt: the host's apt
@@ -169,16 +174,34 @@ if [ -z "$bb_pin" ] || [ ! -f "$g/busybox" ]; then
   log "busybox from $bb_pin"
 fi
 
+# ---------------------------------------------------------------- ivshmem
+prog_stamp=$(md5sum < "$src/ivshmem.c" | cut -c1-16)
+if [ "$(cat "$g/.ivshmem.done" 2>/dev/null)" != "$prog_stamp" ] || [ ! -f "$g/ivshmem" ]; then
+  powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -s -o "$g/ivshmem.tmp" "$src/ivshmem.c"
+  mv "$g/ivshmem.tmp" "$g/ivshmem"
+  echo "$prog_stamp" > "$g/.ivshmem.done"
+  log "built ivshmem ($(du -h "$g/ivshmem" | cut -f1))"
+fi
+
 # ---------------------------------------------------------------- initramfs
-# Rebuilt when busybox, /init or a test script changes. Written by a small
+# The modules /init loads, in dependency order (paths under kernel/).
+modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
+  drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
+  net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/uio/uio drivers/uio/uio_pci_generic"
+mod_root=$(find "$g/modules" -mindepth 2 -maxdepth 2 -name kernel -type d | head -n1)
+[ -n "$mod_root" ] || { echo "guest_images: no kernel modules under $g/modules" >&2; exit 1; }
+
+# Rebuilt when busybox, /init, a test script, ivshmem or the kernel changes. Written by a small
 # newc writer (no cpio(1) and no root needed for /dev/console; reproducible:
 # fixed owners and times, sorted entries).
-stamp=$(cat "$g/busybox.version" "$src/init" "$src"/*.sh | md5sum | cut -c1-16)
+stamp=$(cat "$g/busybox.version" "$src/init" "$src"/*.sh "$g/ivshmem" "$pin_file" | md5sum | cut -c1-16)
 if [ "$(cat "$g/.initramfs.done" 2>/dev/null)" != "$stamp" ] || [ ! -f "$g/initramfs.cpio.gz" ]; then
-  python3 - "$g/busybox" "$src" "$g/initramfs.cpio.gz.tmp" <<'EOF'
+  # shellcheck disable=SC2086
+  python3 - "$g/busybox" "$src" "$g/initramfs.cpio.gz.tmp" "$g/ivshmem" "$mod_root" $modules <<'EOF'
 import glob, gzip, os, sys
 
-busybox, src, out = sys.argv[1:4]
+busybox, src, out, ivshmem, mod_root = sys.argv[1:6]
+modules = sys.argv[6:]
 entries = []          # (name, mode, data, rdev)
 
 def d(name): entries.append((name, 0o040755, b"", (0, 0)))
@@ -186,7 +209,8 @@ def f(name, data, mode=0o100755): entries.append((name, mode, data, (0, 0)))
 def l(name, target): entries.append((name, 0o120777, target.encode(), (0, 0)))
 def c(name, major, minor, perm=0o600): entries.append((name, 0o020000 | perm, b"", (major, minor)))
 
-for x in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root", "etc", "tests", "mnt", "run"):
+for x in ("bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "root", "etc", "tests", "mnt", "run",
+          "lib", "lib/modules"):
     d(x)
 c("dev/console", 5, 1)
 c("dev/null", 1, 3, 0o666)
@@ -196,6 +220,10 @@ l("bin/sh", "busybox")          # /init's interpreter; the rest come from --inst
 f("init", open(os.path.join(src, "init"), "rb").read())
 for p in sorted(glob.glob(os.path.join(src, "*.sh"))):
     f("tests/" + os.path.basename(p), open(p, "rb").read())
+f("tests/ivshmem", open(ivshmem, "rb").read())
+for m in modules:
+    f("lib/modules/%s.ko" % os.path.basename(m), open(os.path.join(mod_root, m + ".ko"), "rb").read(), 0o100644)
+f("lib/modules/load-order", "".join(os.path.basename(m) + "\n" for m in modules).encode(), 0o100644)
 
 def hdr(ino, name, mode, size, rdev, nlink):
     fields = (ino, mode, 0, 0, nlink, 0, size, 0, 0, rdev[0], rdev[1], len(name) + 1, 0)

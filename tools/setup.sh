@@ -11,6 +11,7 @@ mkdir -p "$cache"
 # Debian packages the project uses, by purpose.
 packages=(
   gcc-powerpc64-linux-gnu binutils-powerpc64-linux-gnu   # image toolchain
+  gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross      # Linux test programs (static)
   scons device-tree-compiler xz-utils                    # build, bundles
   qemu-system-ppc qemu-system-data                       # powernv9 + skiboot.lid
   newlib-source linux-source-6.1                         # libc and libfdt sources

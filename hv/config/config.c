@@ -500,8 +500,8 @@ static int parse_region(const void *fdt, int node, struct hv_config *cfg, struct
 			    size_str(r->size, buf, sizeof(buf)));
 	if (get_num(c, node, "output-section-size", true, &r->output_size) < 0)
 		return -1;
-	if (r->output_size % (4 * KiB))
-		return fail(c, "property output-section-size: %s is not a multiple of 4 KiB",
+	if (r->output_size % (64 * KiB)) /* so that guests with 64 KiB pages can map each */
+		return fail(c, "property output-section-size: %s is not a multiple of 64 KiB",
 			    size_str(r->output_size, buf, sizeof(buf)));
 	peers = fdt_subnode_offset(fdt, node, "peers");
 	if (peers < 0)
@@ -517,7 +517,7 @@ static int parse_region(const void *fdt, int node, struct hv_config *cfg, struct
 	for (unsigned int i = 0; i < r->npeers; i++)
 		if (r->peer[i].id >= r->npeers)
 			return fail(c, "peer ids must be 0..%u", r->npeers - 1);
-	if (r->output_size && 4 * KiB + r->npeers * r->output_size > r->size)
+	if (r->output_size && 64 * KiB + r->npeers * r->output_size > r->size)
 		return fail(c, "the state table and %u output sections of %s do not fit in %s", r->npeers,
 			    size_str(r->output_size, buf, sizeof(buf)), size_str(r->size, shown, sizeof(shown)));
 	cfg->nshm++;

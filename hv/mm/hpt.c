@@ -110,6 +110,13 @@ static uint64_t force_read_only(uint64_t r)
 	return (r & ~(HPTE_R_PP0 | HPTE_R_PP)) | 3;
 }
 
+/* Whether PP lets either key store: all but 011, 110 and 100 (no access). */
+static bool pp_writable(uint64_t r)
+{
+	uint64_t pp = r & HPTE_R_PP;
+	return (r & HPTE_R_PP0) ? (pp & 1) != 0 : pp != 3;
+}
+
 int hpt_page_size_index(uint64_t v, uint64_t r)
 {
 	if (!(v & HPTE_V_LARGE))
@@ -289,6 +296,11 @@ static inline __attribute__((always_inline)) long enter_check(const struct hpt *
 			return H_PARAMETER;
 		if (range->host && ((range->host + (gpa - range->gpa)) & (psize - 1)))
 			return H_PARAMETER;
+		/* A writable mapping of read-only memory is refused rather than
+		 * quietly downgraded: Linux would retry the store forever; refused,
+		 * its process gets SIGBUS. */
+		if (range->host && range->read_only && pp_writable(ptel))
+			return H_PARAMETER;
 	}
 
 	/* The 8 slots of a group share one byte of the ownership bitmap. */
@@ -349,8 +361,6 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 		/* Memory: cacheable whatever the guest asked (KVM does the same),
 		 * since the same memory is mapped cacheable elsewhere. */
 		r = (r & ~HPTE_R_WIMG) | HPTE_R_M | (range->host + (gpa - range->gpa));
-		if (range->read_only)
-			r = force_read_only(r);
 	} else {
 		r |= gpa;
 		v = (v & ~HPTE_V_VALID) | HPTE_V_ABSENT;
@@ -463,8 +473,15 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 		return H_SUCCESS;
 	}
 	const struct hpt_range *range = mapped_range_of_host(h, r_raw);
-	if (range && range->read_only)
-		r_new = force_read_only(r_new);
+	if (range && range->read_only && pp_writable(r_new)) {
+		/* Not writable, ever: the entry goes (as H_REMOVE), so the guest
+		 * enters it again and gets H_ENTER's refusal (Linux's updatepp
+		 * treats H_NOT_FOUND so; any other error is a BUG_ON there). */
+		uint64_t old_v, old_r;
+		remove_one(h, ptex, 0, 0, &old_v, &old_r);
+		sync_ptes(h);
+		return H_NOT_FOUND;
+	}
 	if (r_new == r_raw) /* nothing changes: no invalidation (KVM) */
 		return H_SUCCESS;
 

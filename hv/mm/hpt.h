@@ -17,8 +17,9 @@
  *
  * Beyond RAM, a guest may map pages of the ranges the hypervisor declared
  * (hpt_add_range()): a mapped range is host memory (ivshmem's shared
- * memory), entered valid and cacheable whatever WIMG the guest asked for,
- * read-only if the range is; an emulated range (device registers) is
+ * memory), entered valid and cacheable whatever WIMG the guest asked for;
+ * in a read-only range a writable PP is refused (H_ENTER: H_PARAMETER;
+ * H_PROTECT: the entry is removed, H_NOT_FOUND); an emulated range (device registers) is
  * entered *absent*: valid in the guest's view, V = 0 with the software bit
  * HPTE_V_ABSENT in the table, so the hardware never matches it and an access
  * faults to the hypervisor, which finds the entry (hv/mm/hpt_lookup.c) and

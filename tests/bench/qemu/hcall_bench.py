@@ -43,9 +43,11 @@ def symbols():
     return syms, addr, etext
 
 
-def trace(dfilter, log):
+def trace(dfilter, log, bundle=BUNDLE, part="bench"):
+    """Boots bundle, traces from the guest's "BENCH ready" to its result
+    line; returns the number of failed checks it reported."""
     qemu = ["-M", "powernv9", "-nographic", "-m", "4G", "-smp", "1", "-singlestep",
-            "-dfilter", dfilter, "-D", log, "-kernel", IMAGE, "-initrd", BUNDLE]
+            "-dfilter", dfilter, "-D", log, "-kernel", IMAGE, "-initrd", bundle]
     p = pexpect.spawn("qemu-system-ppc64", qemu, encoding="utf-8", codec_errors="replace", timeout=300)
 
     def monitor(cmd):
@@ -58,7 +60,7 @@ def trace(dfilter, log):
     p.expect("BENCH ready")
     monitor("log exec,nochain")
     p.send("g")
-    p.expect(r"bench: GUEST RESULT: (\d+) passed, (\d+) failed")
+    p.expect(r"%s: GUEST RESULT: (\d+) passed, (\d+) failed" % part)
     failed = int(p.match.group(2))
     p.expect(pexpect.EOF)
     return failed

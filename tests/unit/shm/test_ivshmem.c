@@ -249,8 +249,9 @@ static void sections_and_state_table(void **state)
 	uint64_t out = (1 << 20) - 2 * 64 * 1024;
 	assert_int_equal(mapped[0][0].offset, pci);
 	assert_true(mapped[0][0].read_only);
-	assert_int_equal(mapped[0][1].offset, pci + 4096);
-	assert_int_equal(mapped[0][1].size, out - 4096);
+	assert_int_equal(mapped[0][0].size, 64 * 1024);
+	assert_int_equal(mapped[0][1].offset, pci + 64 * 1024);
+	assert_int_equal(mapped[0][1].size, out - 64 * 1024);
 	assert_false(mapped[0][1].read_only);
 	assert_int_equal(mapped[0][2].offset, pci + out);
 	assert_false(mapped[0][2].read_only); /* peer 0's own */
@@ -279,9 +280,11 @@ static void region_checks(void **state)
 	x.npeers = IVSHMEM_MAX_PEERS + 1;
 	assert_int_equal(ivshmem_region_check(&x), -1);
 	x.npeers = 2;
-	x.output_size = 512 * 1024; /* 4K + 2 * 512K > 1M */
+	x.output_size = 512 * 1024; /* 64K + 2 * 512K > 1M */
 	assert_int_equal(ivshmem_region_check(&x), -1);
 	x.output_size = 0x800;
+	assert_int_equal(ivshmem_region_check(&x), -1);
+	x.output_size = 0x1000; /* not a 64 KiB granule */
 	assert_int_equal(ivshmem_region_check(&x), -1);
 	x.output_size = 256 * 1024;
 	assert_int_equal(ivshmem_region_check(&x), 0);

@@ -531,7 +531,7 @@ static void rejects_bad_shared_memory(void **state)
 	shm_error("region", P_U64("size", 2 * GiB),
 		  "bundle: shared memory 'demo': property size: 2 GiB is not a power of two from 4 KiB to 1 GiB");
 	shm_error("region", P_U32("output-section-size", 100),
-		  "bundle: shared memory 'demo': property output-section-size: 100 bytes is not a multiple of 4 KiB");
+		  "bundle: shared memory 'demo': property output-section-size: 100 bytes is not a multiple of 64 KiB");
 	shm_error("region", P_U64("output-section-size", MiB),
 		  "bundle: shared memory 'demo': the state table and 1 output sections of 1 MiB do not fit in 1 MiB");
 	shm_error("region", P_U32("colour", 1), "bundle: shared memory 'demo': unknown property 'colour'");

@@ -204,15 +204,28 @@ static void mapped_memory_is_cacheable_and_read_only_stays_so(void **state)
 	assert_int_equal(m.gpa, SHM + 0x1008);
 	assert_int_equal(m.host, SHM_HOST + 0x1008);
 
-	/* A read-only range: PP read-only for both keys, through H_PROTECT too. */
+	/* A read-only range: a writable mapping is refused, a read-only one
+	 * taken; H_PROTECT asking for write removes the entry. */
 	assert_int_equal(hpt_add_range(&h, SHM + 4 * MiB, MiB, SHM_HOST + 4 * MiB, true), 0);
-	assert_int_equal(enter(0, g, v, ptel_of(SHM + 4 * MiB, 0, IG), &slot), H_SUCCESS);
-	assert_int_equal(raw(slot, 1) & (HPTE_R_PP0 | HPTE_R_PP), 3);
-	assert_int_equal(hpt_h_protect(&h, 0x2, slot, 0), H_SUCCESS); /* asks for PP = 2 (RW) */
+	assert_int_equal(enter(0, g, v, ptel_of(SHM + 4 * MiB, 0, IG), &slot), H_PARAMETER);
+	assert_int_equal(enter(0, g, v, ptel_of(SHM + 4 * MiB, 0, IG) | HPTE_R_PP0 | 1, &slot), H_PARAMETER); /* 111 */
+	assert_int_equal(enter(0, g, v, ptel_of(SHM + 4 * MiB, 0, IG) | 1, &slot), H_SUCCESS);                /* 011 */
 	assert_int_equal(raw(slot, 1) & (HPTE_R_PP0 | HPTE_R_PP), 3);
 	assert_false(hpt_pp_allows(slb_v(vsid, seg_4k, false), raw(slot, 1), false, true));
 	assert_false(hpt_pp_allows(slb_v(vsid, seg_4k, false) | SLB_VSID_KP, raw(slot, 1), true, true));
 	assert_true(hpt_pp_allows(slb_v(vsid, seg_4k, false), raw(slot, 1), false, false));
+	assert_int_equal(hpt_h_protect(&h, 0x3, slot, 0), H_SUCCESS); /* stays read-only: kept */
+	assert_int_equal(raw(slot, 0) & HPTE_V_VALID, HPTE_V_VALID);
+	unsigned int before = ntlb;
+	assert_int_equal(hpt_h_protect(&h, 0x2, slot, 0), H_NOT_FOUND); /* asks for PP = 2 (RW) */
+	assert_int_equal(raw(slot, 0), 0);
+	assert_int_equal(raw(slot, 1), 0);
+	assert_int_equal(ntlb, before + 1);
+	assert_int_equal(hpt_h_read(&h, 0, slot, out), H_SUCCESS);
+	assert_int_equal(out[0], 0);
+	/* PP0 = 1 with PP = 10 is read-only for key 0 and no access for key 1. */
+	assert_int_equal(enter(0, g, v, (ptel_of(SHM + 4 * MiB, 0, IG) & ~3ull) | HPTE_R_PP0 | 2, &slot), H_SUCCESS);
+	assert_int_equal(raw(slot, 1) & (HPTE_R_PP0 | HPTE_R_PP), HPTE_R_PP0 | 2);
 }
 
 static void withdrawn_memory_becomes_absent_and_comes_back(void **state)
