@@ -2,10 +2,12 @@
 #include "arch/spr.h"
 
 uint64_t tb_freq;
+static uint64_t tb_per_us; /* so that us_to_tb(), on every guest entry, does not divide */
 
 void timebase_init(uint64_t freq)
 {
 	tb_freq = freq;
+	tb_per_us = freq / 1000000;
 }
 
 uint64_t tb_now(void)
@@ -22,12 +24,12 @@ void timebase_set(uint64_t tb)
 
 uint64_t tb_to_us(uint64_t t)
 {
-	return t / (tb_freq / 1000000);
+	return t / tb_per_us;
 }
 
 uint64_t us_to_tb(uint64_t us)
 {
-	return us * (tb_freq / 1000000);
+	return us * tb_per_us;
 }
 
 #define LARGE_DEC_MAX ((1ll << 55) - 1) /* 56-bit signed: ibm,dec-bits = 56 */

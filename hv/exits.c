@@ -183,6 +183,9 @@ static void system_reset(struct vcpu *v)
 
 void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 {
+	static uint64_t resume_min_ticks; /* less than this left: back to the scheduler */
+	if (!resume_min_ticks)
+		resume_min_ticks = us_to_tb(5);
 	struct partition *p = v->part;
 	if (c->last_loaded != v || v->needs_load) {
 		if (c->last_loaded && c->last_loaded != v)
@@ -194,48 +197,62 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 		mtspr(SPR_LPCR, p->lpcr);
 		isync();
 	}
-	/* H_CEDE returns only with its decrementer interrupt pending, as on
-	 * QEMU pseries: DEC must be negative, not merely at zero. */
-	if (v->dec_wake) {
-		v->dec_wake = false;
-		if (dec_read() >= 0)
-			dec_write(-1);
-	}
-	if (v->sreset_pending) {
-		v->sreset_pending = false;
-		system_reset(v);
-	}
-	/* QEMU 7.2 lets a guest's msgsndp ring a real doorbell (its HFSCR check
-	 * is broken); one left pending would crash it once MSR[EE] is on.
-	 * Take it over as the vCPU's virtual doorbell. */
-	if (mfspr(SPR_DPDES)) {
-		mtspr(SPR_DPDES, 0);
-		v->dpdes = 1;
-	}
-	/* Pending interrupts become the guest's as soon as it has MSR[EE] on;
-	 * until then, look again shortly. */
-	if (v->dpdes && (v->msr & MSR_EE)) {
-		v->dpdes = 0;
-		vcpu_reflect(v, VEC_DOORBELL, 0);
-		v->interrupts++;
-	} else if (v->dpdes && slice_ticks > us_to_tb(50)) {
-		slice_ticks = us_to_tb(50);
-	}
-	if (xics_pending(&p->xics, v->id)) {
-		if (v->msr & MSR_EE) {
-			vcpu_reflect(v, VEC_EXTERNAL, 0);
+	/* An exit that only emulated something (a device register) goes
+	 * straight back into the guest while its slice lasts: the scheduler
+	 * has nothing to decide (a kick meanwhile is a doorbell that ends the
+	 * next entry at once). */
+	for (;;) {
+		/* H_CEDE returns only with its decrementer interrupt pending, as on
+		 * QEMU pseries: DEC must be negative, not merely at zero. */
+		if (v->dec_wake) {
+			v->dec_wake = false;
+			if (dec_read() >= 0)
+				dec_write(-1);
+		}
+		if (v->sreset_pending) {
+			v->sreset_pending = false;
+			system_reset(v);
+		}
+		/* QEMU 7.2 lets a guest's msgsndp ring a real doorbell (its HFSCR check
+		 * is broken); one left pending would crash it once MSR[EE] is on.
+		 * Take it over as the vCPU's virtual doorbell. */
+		if (mfspr(SPR_DPDES)) {
+			mtspr(SPR_DPDES, 0);
+			v->dpdes = 1;
+		}
+		/* Pending interrupts become the guest's as soon as it has MSR[EE] on;
+		 * until then, look again shortly. */
+		if (v->dpdes && (v->msr & MSR_EE)) {
+			v->dpdes = 0;
+			vcpu_reflect(v, VEC_DOORBELL, 0);
 			v->interrupts++;
-		} else if (slice_ticks > us_to_tb(50)) {
+		} else if (v->dpdes && slice_ticks > us_to_tb(50)) {
 			slice_ticks = us_to_tb(50);
 		}
+		if (xics_pending(&p->xics, v->id)) {
+			if (v->msr & MSR_EE) {
+				vcpu_reflect(v, VEC_EXTERNAL, 0);
+				v->interrupts++;
+			} else if (slice_ticks > us_to_tb(50)) {
+				slice_ticks = us_to_tb(50);
+			}
+		}
+		v->msr |= MSR_ME; /* what hardware keeps for a guest; QEMU lets rfid clear it */
+		mtspr(SPR_HDEC, slice_ticks);
+		uint64_t entered = tb_now();
+		c->entry_ends = entered + slice_ticks;
+		v->in_guest = true;
+		uint64_t vec = vcpu_enter(v);
+		check_timebase(v, entered, slice_ticks);
+		handle_exit(v, vec);
+		v->in_guest = false;
+		if (!v->resume_now)
+			return;
+		v->resume_now = false;
+		uint64_t now = tb_now();
+		if ((int64_t)(c->entry_ends - now) < (int64_t)resume_min_ticks || v->state != VCPU_RUNNABLE ||
+		    p->state != PART_RUNNING)
+			return;
+		slice_ticks = c->entry_ends - now;
 	}
-	v->msr |= MSR_ME; /* what hardware keeps for a guest; QEMU lets rfid clear it */
-	mtspr(SPR_HDEC, slice_ticks);
-	uint64_t entered = tb_now();
-	c->entry_ends = entered + slice_ticks;
-	v->in_guest = true;
-	uint64_t vec = vcpu_enter(v);
-	check_timebase(v, entered, slice_ticks);
-	handle_exit(v, vec);
-	v->in_guest = false;
 }

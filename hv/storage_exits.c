@@ -67,10 +67,11 @@ bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
 	} else {
 		uint64_t slb_v;
 		struct hpt_match m;
+		bool hit;
 		if (!slb_find(v->nip, &slb_v))
 			return false;
 		spin_lock(&p->hpt_lock);
-		bool found = hpt_lookup(&p->hpt, slb_v, v->nip, &m);
+		bool found = hpt_lookup_cached(&p->hpt, &v->insn_cache, slb_v, v->nip, &m, &hit);
 		spin_unlock(&p->hpt_lock);
 		if (!found || m.absent)
 			return false;
@@ -136,11 +137,13 @@ static bool emulate_device_access(struct vcpu *v)
 	struct partition *p = v->part;
 	uint64_t slb_v;
 	struct hpt_match m;
+	bool hit;
 	if (!slb_find(v->hdar, &slb_v))
 		return false;
 	spin_lock(&p->hpt_lock);
-	bool found = hpt_lookup(&p->hpt, slb_v, v->hdar, &m);
-	bool remapped = found && m.absent && hpt_make_present(&p->hpt, m.ptex);
+	bool found = hpt_lookup_cached(&p->hpt, &v->mmio_cache, slb_v, v->hdar, &m, &hit);
+	/* A hit was emulated before and the ranges have not changed since. */
+	bool remapped = found && m.absent && !hit && hpt_make_present(&p->hpt, m.ptex);
 	spin_unlock(&p->hpt_lock);
 	if (remapped) /* memory is there now (a BAR moved): run it again */
 		return true;
@@ -149,6 +152,11 @@ static bool emulate_device_access(struct vcpu *v)
 	bool store = (v->hdsisr & DSISR_STORE) != 0;
 	if (!hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store)) {
 		reflect_dsi(v, DSISR_PROTFAULT | (store ? DSISR_STORE : 0));
+		return true;
+	}
+	/* The vCPU is loaded: AMR holds the guest's value. */
+	if (!hpt_key_allows(m.r, mfspr(SPR_AMR), store)) {
+		reflect_dsi(v, DSISR_KEYFAULT | (store ? DSISR_STORE : 0));
 		return true;
 	}
 	uint32_t insn = 0;
@@ -173,6 +181,7 @@ static bool emulate_device_access(struct vcpu *v)
 	mmio_insn_complete(&d, v->gpr, le, value, v->hdar);
 	v->nip += 4;
 	p->mmio_emulated++;
+	v->resume_now = true;
 	return true;
 }
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "arch/mmu.h"
 #include "papr.h"
+#include "hv/mm/hpt_lookup.h"
 #include "hv/mm/page_prep.h"
 
 struct partition;
@@ -81,6 +82,11 @@ struct vcpu {
 	unsigned int slb_max;
 	/* Set on HSRR-type exits: what the hypervisor needs to look at. */
 	uint64_t hdar, hdsisr, heir, asdr;
+	/* The entries its last emulated access and that access's instruction
+	 * went through (hv/storage_exits.c), and whether the exit just handled
+	 * may go straight back into the guest (vcpu_run_once()). */
+	struct hpt_lookup_cache mmio_cache, insn_cache;
+	bool resume_now;
 
 	struct partition *part;
 	unsigned int id;     /* vCPU number inside the partition */

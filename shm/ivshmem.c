@@ -116,6 +116,10 @@ static void regs_write(void *dev, unsigned int bar, uint64_t off, unsigned int s
 	struct ivshmem *d = dev;
 	if (bar != 0 || off >= 16)
 		return;
+	if (size == 4 && !(off & 3)) { /* what drivers do */
+		reg_write(d, (unsigned int)off, (uint32_t)value, 0xf);
+		return;
+	}
 	for (unsigned int reg = off & ~3ull; reg < off + size && reg < 16; reg += 4) {
 		int shift = 8 * ((int)reg - (int)off);
 		uint32_t word = (uint32_t)(shift >= 0 ? value >> shift : value << -shift);

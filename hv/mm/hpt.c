@@ -603,6 +603,7 @@ int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, boo
 			return -1;
 	}
 	h->ranges[h->nranges++] = (struct hpt_range){ gpa, size, host, read_only };
+	h->ranges_gen++;
 	return 0;
 }
 
@@ -632,6 +633,7 @@ void hpt_remove_range(struct hpt *h, uint64_t gpa)
 		sync_ptes(h);
 	}
 	h->ranges[i] = h->ranges[--h->nranges];
+	h->ranges_gen++;
 }
 
 bool hpt_make_present(struct hpt *h, uint64_t ptex)

@@ -77,6 +77,7 @@ struct hpt {
 	unsigned int shift;                      /* log2 of the table size in bytes */
 	struct hpt_range ranges[HPT_MAX_RANGES]; /* mapped ones take precedence */
 	unsigned int nranges;
+	uint64_t ranges_gen; /* counts changes of the ranges (lookup caches) */
 };
 
 /* HPTE doubleword 0 (both formats unless noted). */

@@ -56,6 +56,44 @@ bool hpt_lookup(const struct hpt *h, uint64_t slb_v, uint64_t ea, struct hpt_mat
 	return false;
 }
 
+bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t slb_v, uint64_t ea,
+		       struct hpt_match *m, bool *hit)
+{
+	*hit = false;
+	if (c->valid && c->slb_v == slb_v && c->page == ea >> c->m.shift && c->gen == h->ranges_gen &&
+	    c->m.ptex < h->nptes) {
+		const uint64_t *p = h->table + 2 * c->m.ptex;
+		if (hpt_ld(p) == c->raw[0] && hpt_ld(p + 1) == c->raw[1]) {
+			uint64_t mask = (1ull << c->m.shift) - 1;
+			*m = c->m;
+			m->gpa = (m->gpa & ~mask) | (ea & mask);
+			if (!m->absent)
+				m->host = (m->host & ~mask) | (ea & mask);
+			*hit = true;
+			return true;
+		}
+	}
+	c->valid = false;
+	if (!hpt_lookup(h, slb_v, ea, m))
+		return false;
+	const uint64_t *p = h->table + 2 * m->ptex;
+	c->raw[0] = hpt_ld(p);
+	c->raw[1] = hpt_ld(p + 1);
+	c->slb_v = slb_v;
+	c->page = ea >> m->shift;
+	c->gen = h->ranges_gen;
+	c->m = *m;
+	c->valid = true;
+	return true;
+}
+
+bool hpt_key_allows(uint64_t r, uint64_t amr, bool store)
+{
+	unsigned int key = (unsigned int)(((r >> 60) & 3) << 3 | ((r >> 9) & 7));
+	uint64_t bits = amr >> (62 - 2 * key); /* bit 1: loads forbidden, bit 0: stores */
+	return !(bits & (store ? 1 : 2));
+}
+
 bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store)
 {
 	bool key = (slb_v & (problem_state ? SLB_VSID_KP : SLB_VSID_KS)) != 0;

@@ -35,8 +35,31 @@ struct hpt_match {
  * its actual page size, with that base size. False if none. */
 bool hpt_lookup(const struct hpt *h, uint64_t slb_v, uint64_t ea, struct hpt_match *m);
 
+/* The last entry a vCPU's emulated accesses went through: a driver works
+ * one register page over and over, and the entry's two doublewords tell
+ * whether it still translates it (same segment, same page, same entry),
+ * the ranges' generation whether what lies behind it is unchanged. */
+struct hpt_lookup_cache {
+	bool valid;
+	uint64_t slb_v, page; /* the segment's VSID word, ea >> m.shift */
+	uint64_t raw[2];      /* the entry as the table held it */
+	uint64_t gen;         /* h->ranges_gen then */
+	struct hpt_match m;
+};
+
+/* hpt_lookup() through c: a hit costs a compare of the entry; a hit also
+ * says the ranges did not change since c was filled. */
+bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t slb_v, uint64_t ea,
+		       struct hpt_match *m, bool *hit);
+
 /* Whether the entry's PP bits let an access through, with the segment's
  * key for the privilege (MSR[PR]) it ran at (ISA Book III, as QEMU). */
 bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store);
+
+/* Whether the guest's AMR lets an access through the entry's virtual page
+ * class key (5 bits: HPTE bits 2:3 and 52:54; AMR bits 2k and 2k+1 forbid
+ * loads and stores with key k), as the hardware checks it in either
+ * privilege state. */
+bool hpt_key_allows(uint64_t r, uint64_t amr, bool store);
 
 #endif

@@ -202,6 +202,8 @@ int xics_set_level(struct xics *x, uint32_t irq, bool level)
 	struct xics_source *s = source(x, irq);
 	if (!s)
 		return -1;
+	if (s->lsi && s->asserted == level) /* no edge: nothing to present or withdraw */
+		return (int)s->server;
 	s->lsi = true;
 	s->asserted = level;
 	/* Up: pending until accepted (and again at EOI while still up);

@@ -26,6 +26,7 @@
 #define EA_BAR0     (EA_BASE + 0x0000)
 #define EA_BAR1     (EA_BASE + 0x1000)
 #define EA_HOLE     (EA_BASE + 0x2000)
+#define EA_KEYED    (EA_BASE + 0x4000)   /* BAR0 again, with storage key 5 */
 #define EA_SHM      (EA_BASE + 0x100000) /* + page */
 #define SHM_SIZE    0x40000
 #define OUT_SIZE    0x10000
@@ -498,6 +499,28 @@ static void doorbells(void)
 	check(accept() == 0, "bad doorbells deliver nothing");
 }
 
+/* The guest's AMR guards emulated pages as the hardware guards memory: a
+ * key whose loads or stores it forbids gets a key-fault DSI. */
+static void storage_keys(void)
+{
+	const uint64_t key5 = 5ull << 9; /* HPTE bits 52:54 */
+	const uint64_t rd = 1ull << (63 - 10), wr = 1ull << (62 - 10), dsisr_key = 0x00200000ull;
+	check(enter_page(EA_KEYED, mem32_cpu, HPTE_R_I | HPTE_R_G | key5, 0x2) == H_SUCCESS, "BAR0 mapped with key 5");
+	uint64_t dsi = fault_info[2];
+	check(lwbrx(EA_KEYED, 8) == 0, "key 5 readable while the AMR allows it");
+	__asm__ volatile("mtspr 29,%0; isync" : : "r"(wr) : "memory");
+	check(lwbrx(EA_KEYED, 8) == 0 && fault_info[2] == dsi, "loads pass when only stores are forbidden");
+	stw0(EA_KEYED, 0);
+	check(fault_info[2] == dsi + 1 && fault_info[1] == (dsisr_key | DSISR_STORE) && fault_info[0] == EA_KEYED,
+	      "a store the AMR forbids is a key-fault DSI (DSISR 0x%llx)", (unsigned long long)fault_info[1]);
+	__asm__ volatile("mtspr 29,%0; isync" : : "r"(rd) : "memory");
+	(void)lwz0(EA_KEYED + 8);
+	check(fault_info[2] == dsi + 2 && fault_info[1] == dsisr_key && fault_info[0] == EA_KEYED + 8,
+	      "a load the AMR forbids is a key-fault DSI (DSISR 0x%llx)", (unsigned long long)fault_info[1]);
+	__asm__ volatile("mtspr 29,%0; isync" : : "r"(0ull) : "memory");
+	check(lwbrx(EA_BAR0, 8) == 0 && fault_info[2] == dsi + 2, "key 0 pages were never affected");
+}
+
 static void tces(void)
 {
 	uint64_t out[9];
@@ -581,7 +604,8 @@ static bool got_go(void)
 }
 
 /* Waits for 'g' (the harness starts QEMU's trace), then 256 emulated
- * stores (IntrMask) and 256 emulated loads (IVPosition). */
+ * stores to IntrMask, 256 to an offset of BAR0 that holds no register (the
+ * exit alone) and 256 emulated loads of IVPosition. */
 static void bench(void)
 {
 	gprintf("BENCH ready\n");
@@ -589,6 +613,8 @@ static void bench(void)
 		;
 	for (int i = 0; i < 256; i++)
 		stw0(EA_BAR0, 0); /* IntrMask */
+	for (int i = 0; i < 256; i++)
+		stw0(EA_BAR0 + 0x80, 0);
 	uint32_t sum = 0;
 	for (int i = 0; i < 256; i++)
 		sum += lwz0(EA_BAR0 + 8); /* IVPosition */
@@ -632,6 +658,7 @@ void guest_main(void)
 		return;
 	}
 	register_forms(0);
+	storage_keys();
 	tces();
 	doorbells();
 	shared_memory(); /* the peer waits for this one's words, then rings */

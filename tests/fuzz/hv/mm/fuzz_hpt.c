@@ -118,7 +118,10 @@ static void check_slot(uint64_t i)
 	CHECK((r & HPTE_R_WIMG) == HPTE_R_M);
 	if (in_shm_host(addr, sz)) {
 		CHECK(shm_present);
-		CHECK(!shm_read_only || (r & (HPTE_R_PP0 | HPTE_R_PP)) == 3);
+		/* Read-only memory: no PP that lets either key store (000, 001,
+		 * 010 and the reserved 101, 111). */
+		uint64_t pp = r & HPTE_R_PP;
+		CHECK(!shm_read_only || ((r & HPTE_R_PP0) ? !(pp & 1) : pp == 3));
 		return;
 	}
 	CHECK(addr >= HOST_BASE && addr - HOST_BASE + sz <= ram_size);

@@ -329,6 +329,66 @@ static void pp_and_keys(void **state)
 		}
 }
 
+static void virtual_page_class_keys(void **state)
+{
+	(void)state;
+	for (unsigned int key = 0; key < 32; key++) {
+		/* Key bit 0 (16) and 1 (8) are HPTE bits 2:3, bits 2..4 are 52:54. */
+		uint64_t r = ((uint64_t)(key >> 3) << 60) | ((uint64_t)(key & 7) << 9) | 2;
+		uint64_t rd = 1ull << (63 - 2 * key), wr = 1ull << (62 - 2 * key); /* AMR bits 2k, 2k+1 */
+		assert_true(hpt_key_allows(r, 0, false));
+		assert_true(hpt_key_allows(r, 0, true));
+		assert_false(hpt_key_allows(r, rd, false));
+		assert_true(hpt_key_allows(r, rd, true));
+		assert_true(hpt_key_allows(r, wr, false));
+		assert_false(hpt_key_allows(r, wr, true));
+		/* Other keys' bits do not matter. */
+		assert_true(hpt_key_allows(r, ~(rd | wr), false));
+		assert_true(hpt_key_allows(r, ~(rd | wr), true));
+	}
+}
+
+static void the_lookup_cache_follows_the_entry_and_the_ranges(void **state)
+{
+	(void)state;
+	const uint64_t vsid = 0x457, ea = 0x5d000, g = group_of(vsid, ea, 12, false), v = pteh_of(vsid, ea, 12, false);
+	const uint64_t slb = slb_v(vsid, seg_4k, false);
+	uint64_t slot, old[2];
+	struct hpt_lookup_cache c = { 0 };
+	struct hpt_match m;
+	bool hit = true;
+	assert_false(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit));
+	assert_false(hit);
+	assert_int_equal(enter(0, g, v, ptel_of(MMIO + 0x5000, 0, IG), &slot), H_SUCCESS);
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea + 8, &m, &hit));
+	assert_false(hit);
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea + 0x10, &m, &hit));
+	assert_true(hit);
+	assert_true(m.absent);
+	assert_int_equal(m.gpa, MMIO + 0x5010);
+	assert_int_equal(m.ptex, slot);
+	/* Another page, another segment: looked up. */
+	assert_false(hpt_lookup_cached(&h, &c, slb, ea + 0x1000, &m, &hit));
+	assert_false(hit);
+	assert_false(hpt_lookup_cached(&h, &c, slb_v(vsid + 1, seg_4k, false), ea, &m, &hit));
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit));
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit) && hit);
+	/* The entry changes (H_PROTECT): looked up again, with the new PP. */
+	assert_int_equal(hpt_h_protect(&h, 0x3, slot, 0), H_SUCCESS);
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit));
+	assert_false(hit);
+	assert_int_equal(m.r & HPTE_R_PP, 3);
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit) && hit);
+	/* The ranges change: a miss even though the entry is the same. */
+	assert_int_equal(hpt_add_range(&h, SHM + 8 * MiB, MiB, SHM_HOST + 8 * MiB, false), 0);
+	assert_true(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit));
+	assert_false(hit);
+	/* Removed: gone. */
+	assert_int_equal(hpt_h_remove(&h, 0, slot, 0, &old[0], &old[1]), H_SUCCESS);
+	assert_false(hpt_lookup_cached(&h, &c, slb, ea, &m, &hit));
+	assert_false(hit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +401,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(ranges_are_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(large_pages_secondary_hash_and_tera_segments, setup, teardown),
 		cmocka_unit_test(pp_and_keys),
+		cmocka_unit_test(virtual_page_class_keys),
+		cmocka_unit_test_setup_teardown(the_lookup_cache_follows_the_entry_and_the_ranges, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
