@@ -1,5 +1,5 @@
 /*
- * RTAS PCI calls on the partition's host bridge (hv/pci_host.h):
+ * RTAS PCI calls on the partition's host bridges (hv/pci_host.h):
  * ibm,read-pci-config, ibm,write-pci-config, ibm,change-msi and
  * ibm,query-interrupt-source-number, with QEMU pseries' statuses. The BUID
  * comes in two cells; one the partition does not have is a hardware error
@@ -11,9 +11,13 @@
 
 static struct phb *bridge(struct vcpu *v, const struct rtas_args *a)
 {
-	struct phb *b = v->part->phb;
 	uint64_t buid = (uint64_t)rtas_arg(a, 1) << 32 | rtas_arg(a, 2);
-	return b && b->buid == buid ? b : NULL;
+	for (unsigned int i = 0; i < PHB_MAX; i++) {
+		struct phb *b = v->part->phb[i];
+		if (b && b->buid == buid)
+			return b;
+	}
+	return NULL;
 }
 
 /* (config address, BUID hi, BUID lo, size) -> status, value */

@@ -1,5 +1,5 @@
 /*
- * The TCE hcalls on the partition's DMA window (its PCI host bridge's
+ * The TCE hcalls on the partition's DMA windows (each PCI host bridge's
  * ibm,dma-window): H_PUT_TCE, H_GET_TCE, H_STUFF_TCE, H_PUT_TCE_INDIRECT.
  * An unknown LIOBN is H_PARAMETER; the table is the bridge's, under the
  * partition's MMIO lock.
@@ -9,8 +9,12 @@
 
 static struct tce_table *window(struct vcpu *v)
 {
-	struct phb *b = v->part->phb;
-	return b && v->gpr[4] == b->dma.liobn ? &b->dma : NULL;
+	for (unsigned int i = 0; i < PHB_MAX; i++) {
+		struct phb *b = v->part->phb[i];
+		if (b && v->gpr[4] == b->dma.liobn)
+			return &b->dma;
+	}
+	return NULL;
 }
 
 /* (liobn, ioba, tce) */

@@ -31,6 +31,9 @@ void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
 /* The guest instruction at v's NIP, fetched through its translation
  * (real mode, or its SLB and HPT); false if that page is not its memory. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn);
+/* The 0xE00 fast path (hv/arch/world_switch.S): 0 done, resume the guest;
+ * 1 take the full exit; 2 done, full exit to deliver an interrupt. */
+long mmio_fast(struct vcpu *v);
 /* A machine check for an access nothing answers (hv/storage_exits.c). */
 void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea);
 /* Prints the register report of a vCPU (for a partition that is stopped on an error). */

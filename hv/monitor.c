@@ -69,11 +69,18 @@ static void cmd_stats(struct partition *p)
 			hvprint("monitor:   0x%04x %-26s %llu", n == HCALL_SLOT_RTAS ? KVMPPC_H_RTAS : n * 4,
 				name ? name : "(unknown)", (unsigned long long)calls);
 	}
-	if (p->phb)
+	uint64_t bad = 0;
+	bool bridges = false;
+	for (unsigned int i = 0; i < PHB_MAX; i++)
+		if (p->phb[i]) {
+			bridges = true;
+			bad += p->phb[i]->refused;
+		}
+	if (bridges)
 		hvprint("monitor: %s: devices: %llu emulated accesses, %llu refused, %llu unassigned, %llu bad "
 			"config/BAR/MSI requests",
 			p->name, (unsigned long long)p->mmio_emulated, (unsigned long long)p->mmio_refused,
-			(unsigned long long)p->mmio.unassigned, (unsigned long long)p->phb->refused);
+			(unsigned long long)p->mmio.unassigned, (unsigned long long)bad);
 	for (unsigned int k = 0; k < p->nvcpus; k++) {
 		const struct vcpu *v = &p->vcpus[k];
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu restarted), %llu interrupts, "

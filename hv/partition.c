@@ -76,8 +76,9 @@ static int load_images(struct partition *p)
 		.bootargs = p->cfg->bootargs,
 		.vty_reg = VTY_UNIT_ADDRESS,
 		.nvram_size = PARTITION_NVRAM_SIZE,
-		.phb = p->phb,
 	};
+	for (unsigned int i = 0; i < PHB_MAX; i++)
+		gp.phb[i] = p->phb[i];
 	if (boot_image_load((void *)(uintptr_t)p->mem_base, p->mem_size, p->cfg, &gp, &img, err, sizeof(err)))
 		return fail(p, "%s", err);
 	icache_sync_range(p->mem_base + img.code_start, img.code_end - img.code_start);

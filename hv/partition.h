@@ -56,7 +56,7 @@ struct partition {
 	 * entries (hv/storage_exits.c) go to the regions on this bus. */
 	struct spinlock mmio_lock;
 	struct mmio_bus mmio;
-	struct phb *phb;          /* its PCI host bridge, if it has devices (hv/pci_host.h) */
+	struct phb *phb[PHB_MAX]; /* its PCI host bridges, where it has devices (hv/pci_host.h) */
 	struct spinlock irq_lock; /* device interrupt state: MSI-X tables, INTx */
 	uint64_t mmio_emulated, mmio_refused;
 	bool mmio_refusal_logged;

@@ -72,10 +72,14 @@ static void irq_lock(void *ctx, bool take)
 		spin_unlock(&p->irq_lock);
 }
 
-struct phb *pci_host_phb(struct partition *p)
+_Static_assert(CONFIG_MAX_BRIDGES == PHB_MAX, "the bundle's bridges are the model's");
+
+struct phb *pci_host_phb(struct partition *p, unsigned int index)
 {
-	if (p->phb)
-		return p->phb;
+	if (index >= PHB_MAX)
+		return NULL;
+	if (p->phb[index])
+		return p->phb[index];
 	uint64_t size = (sizeof(struct phb) + sizeof(struct phb_hooks) + 4095) & ~4095ull;
 	uint64_t tces = (PHB_DMA_WINDOW >> TCE_PAGE_SHIFT) * 8;
 	uint64_t mem = hv_alloc_pages(size, 4096), table = hv_alloc_pages(tces, 4096);
@@ -84,41 +88,46 @@ struct phb *pci_host_phb(struct partition *p)
 	struct phb_hooks *h = (struct phb_hooks *)(uintptr_t)(mem + sizeof(struct phb));
 	*h = (struct phb_hooks){ p,         map_registers, unmap_registers, map_memory, unmap_memory,
 				 raise_msi, set_lsi,       irq_lock };
-	p->phb = (struct phb *)(uintptr_t)mem;
-	phb_init(p->phb, 0, h);
-	p->phb->dma.entry = (uint64_t *)(uintptr_t)table;
-	p->phb->dma.nentries = PHB_DMA_WINDOW >> TCE_PAGE_SHIFT;
-	p->phb->dma.ram_size = p->mem_size;
-	return p->phb;
+	struct phb *b = (struct phb *)(uintptr_t)mem;
+	phb_init(b, index, h);
+	b->dma.entry = (uint64_t *)(uintptr_t)table;
+	b->dma.nentries = PHB_DMA_WINDOW >> TCE_PAGE_SHIFT;
+	b->dma.ram_size = p->mem_size;
+	p->phb[index] = b;
+	return b;
 }
 
-int pci_host_free_slot(struct partition *p)
+int pci_host_free_slot(struct partition *p, unsigned int index)
 {
-	struct phb *b = pci_host_phb(p);
+	struct phb *b = pci_host_phb(p, index);
 	for (unsigned int s = 1; b && s < PHB_SLOTS; s++)
 		if (!b->fn[s].present)
 			return (int)s;
 	return -1;
 }
 
-/* At each boot of p, after its HPT was set up: the bridge back to its
- * power-on state and its windows declared. */
+/* At each boot of p, after its HPT was set up: its bridges back to their
+ * power-on state and their windows declared. */
 static void boot(struct partition *p, enum device_event e)
 {
-	struct phb *b = p->phb;
-	if (!b || e != DEVICES_BOOTING)
+	if (e != DEVICES_BOOTING)
 		return;
-	spin_lock(&p->mmio_lock);
-	phb_reset(b);
-	memset(b->dma.entry, 0, b->dma.nentries * 8); /* no DMA mapping survives a reboot */
-	spin_unlock(&p->mmio_lock);
-	spin_lock(&p->hpt_lock);
-	int rc = hpt_add_range(&p->hpt, b->mem32_cpu, PHB_MEM32_SIZE, 0, false) ||
-		 hpt_add_range(&p->hpt, b->mem64_cpu, PHB_MEM64_SIZE, 0, false);
-	spin_unlock(&p->hpt_lock);
-	if (rc)
-		partition_log(p, "cannot declare its PCI windows: its devices will not decode");
-	p->lpcr |= LPCR_VPM1; /* guest hash misses come to us: emulated pages are absent */
+	for (unsigned int i = 0; i < PHB_MAX; i++) {
+		struct phb *b = p->phb[i];
+		if (!b)
+			continue;
+		spin_lock(&p->mmio_lock);
+		phb_reset(b);
+		memset(b->dma.entry, 0, b->dma.nentries * 8); /* no DMA mapping survives a reboot */
+		spin_unlock(&p->mmio_lock);
+		spin_lock(&p->hpt_lock);
+		int rc = hpt_add_range(&p->hpt, b->mem32_cpu, PHB_MEM32_SIZE, 0, false) ||
+			 hpt_add_range(&p->hpt, b->mem64_cpu, PHB_MEM64_SIZE, 0, false);
+		spin_unlock(&p->hpt_lock);
+		if (rc)
+			partition_log(p, "cannot declare the windows of PCI bridge %u: its devices will not decode", i);
+		p->lpcr |= LPCR_VPM1; /* guest hash misses come to us: emulated pages are absent */
+	}
 }
 
 DEVICE_PROVIDER(pci_host, "pci-host", NULL, NULL, boot);

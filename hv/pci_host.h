@@ -1,5 +1,6 @@
 /*
- * A partition's virtual PCI host bridge (hv/papr/phb.c) connected to the
+ * A partition's virtual PCI host bridges (hv/papr/phb.c, up to PHB_MAX,
+ * each created when a device of the bundle asks for it) connected to the
  * partition: decoded BAR registers go on its MMIO bus, BAR memory into its
  * HPT as mapped ranges, MSIs and INTx into its XICS. The bridge exists
  * once a device asks for it; its windows are emulated HPT ranges and the
@@ -15,9 +16,10 @@
 
 struct partition;
 
-/* p's bridge, created on first use (NULL when out of memory). */
-struct phb *pci_host_phb(struct partition *p);
-/* The next free slot on p's bridge, or -1. */
-int pci_host_free_slot(struct partition *p);
+/* p's bridge index (0..PHB_MAX-1), created on first use (NULL when out of
+ * memory or no such index). */
+struct phb *pci_host_phb(struct partition *p, unsigned int index);
+/* The next free slot on p's bridge index, or -1. */
+int pci_host_free_slot(struct partition *p, unsigned int index);
 
 #endif

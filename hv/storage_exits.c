@@ -127,66 +127,179 @@ static void refuse(struct vcpu *v, uint32_t insn, uint64_t gpa, const char *why)
 	vcpu_machine_check(v, (v->hdsisr & DSISR_STORE) ? MC_STORE : MC_LOAD, v->hdar);
 }
 
+enum mmio_outcome {
+	MMIO_DONE,        /* carried out, the guest is past the instruction */
+	MMIO_NOT_OURS,    /* not an emulated page: the guest's own miss */
+	MMIO_REMAPPED,    /* memory is there now (a BAR moved): run it again */
+	MMIO_DENIED_PP,   /* the guest's own PP bits forbid it */
+	MMIO_DENIED_KEY,  /* its AMR forbids the page's key */
+	MMIO_NO_INSN,     /* the instruction is not in its memory */
+	MMIO_UNSUPPORTED, /* not a load or store the emulation does */
+	MMIO_MISALIGNED,
+};
+
+/* Decodes through the vCPU's one-entry cache (a driver repeats its
+ * accesses); false if the emulation does not do insn. */
+static const struct mmio_insn *decode(struct vcpu *v, uint32_t insn)
+{
+	if (!v->decoded_valid || v->decoded_word != insn) {
+		v->decoded_valid = false;
+		if (!mmio_insn_decode(insn, &v->decoded))
+			return NULL;
+		v->decoded_word = insn;
+		v->decoded_valid = true;
+	}
+	return &v->decoded;
+}
+
+/* Carries out decoded access d at gpa for v and steps the guest past it. */
+static void perform(struct vcpu *v, const struct mmio_insn *d, uint64_t gpa)
+{
+	struct partition *p = v->part;
+	bool le = (v->msr & MSR_LE) != 0;
+	uint64_t value = d->store ? mmio_insn_store_value(d, v->gpr, le) : 0;
+	spin_lock(&p->mmio_lock);
+	mmio_bus_access(&p->mmio, gpa, d->size, d->store, &value);
+	spin_unlock(&p->mmio_lock);
+	mmio_insn_complete(d, v->gpr, le, value, v->hdar);
+	v->nip += 4;
+	p->mmio_emulated++;
+}
+
 /*
- * A virtual-mode hash miss: an emulated page (an absent entry) is the
- * device's; true when that was so and the access is done (or the guest got
- * the interrupt it earned), false when the miss is the guest's own.
+ * A virtual-mode hash miss at v->hdar; every outcome but MMIO_DONE and
+ * MMIO_REMAPPED leaves the guest untouched.
  */
-static bool emulate_device_access(struct vcpu *v)
+static enum mmio_outcome try_emulate(struct vcpu *v, uint32_t *insn_out, uint64_t *gpa_out)
 {
 	struct partition *p = v->part;
 	uint64_t slb_v;
 	struct hpt_match m;
 	bool hit;
 	if (!slb_find(v->hdar, &slb_v))
-		return false;
+		return MMIO_NOT_OURS;
 	spin_lock(&p->hpt_lock);
 	bool found = hpt_lookup_cached(&p->hpt, &v->mmio_cache, slb_v, v->hdar, &m, &hit);
 	/* A hit was emulated before and the ranges have not changed since. */
 	bool remapped = found && m.absent && !hit && hpt_make_present(&p->hpt, m.ptex);
 	spin_unlock(&p->hpt_lock);
-	if (remapped) /* memory is there now (a BAR moved): run it again */
-		return true;
+	if (remapped)
+		return MMIO_REMAPPED;
 	if (!found || !m.absent)
-		return false;
+		return MMIO_NOT_OURS;
+	*gpa_out = m.gpa;
 	bool store = (v->hdsisr & DSISR_STORE) != 0;
-	if (!hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store)) {
+	if (!hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store))
+		return MMIO_DENIED_PP;
+	/* The vCPU is loaded: AMR holds the guest's value. */
+	if (!hpt_key_allows(m.r, mfspr(SPR_AMR), store))
+		return MMIO_DENIED_KEY;
+	uint32_t insn = 0;
+	if (!vcpu_fetch_insn(v, &insn))
+		return MMIO_NO_INSN;
+	*insn_out = insn;
+	const struct mmio_insn *d = decode(v, insn);
+	if (!d || d->store != store)
+		return MMIO_UNSUPPORTED;
+	if (m.gpa & (d->size - 1))
+		return MMIO_MISALIGNED;
+	perform(v, d, m.gpa);
+	return MMIO_DONE;
+}
+
+/*
+ * The full exit's view: true when the miss was a device page's and the
+ * guest got what it earned (the access, a DSI, a machine check), false
+ * when the miss is the guest's own.
+ */
+static bool emulate_device_access(struct vcpu *v)
+{
+	uint32_t insn = 0;
+	uint64_t gpa = 0;
+	bool store = (v->hdsisr & DSISR_STORE) != 0;
+	switch (try_emulate(v, &insn, &gpa)) {
+	case MMIO_DONE:
+		v->resume_now = true;
+		return true;
+	case MMIO_REMAPPED:
+		return true;
+	case MMIO_NOT_OURS:
+		return false;
+	case MMIO_DENIED_PP:
 		reflect_dsi(v, DSISR_PROTFAULT | (store ? DSISR_STORE : 0));
 		return true;
-	}
-	/* The vCPU is loaded: AMR holds the guest's value. */
-	if (!hpt_key_allows(m.r, mfspr(SPR_AMR), store)) {
+	case MMIO_DENIED_KEY:
 		reflect_dsi(v, DSISR_KEYFAULT | (store ? DSISR_STORE : 0));
 		return true;
-	}
-	uint32_t insn = 0;
-	struct mmio_insn d;
-	if (!vcpu_fetch_insn(v, &insn)) {
-		refuse(v, insn, m.gpa, "its instruction is not in its memory");
+	case MMIO_NO_INSN:
+		refuse(v, insn, gpa, "its instruction is not in its memory");
+		return true;
+	case MMIO_UNSUPPORTED:
+		refuse(v, insn, gpa, "not a load or store the emulation supports");
+		return true;
+	case MMIO_MISALIGNED:
+		refuse(v, insn, gpa, "not naturally aligned");
 		return true;
 	}
-	if (!mmio_insn_decode(insn, &d) || d.store != store) {
-		refuse(v, insn, m.gpa, "not a load or store the emulation supports");
-		return true;
+	return false;
+}
+
+/*
+ * From the 0xE00 exit (hv/arch/world_switch.S) before the full one, with
+ * the guest's GPRs, NIP and MSR saved and its SPRs live: a device access
+ * that needs nothing but itself is done here and the guest resumed at once
+ * (0); anything else takes the full exit untouched (1). 2: done, but an
+ * interrupt is pending now (a doorbell to itself), which the run loop
+ * delivers: the full exit then has nothing more to do.
+ */
+long mmio_fast(struct vcpu *v)
+{
+	uint64_t ea = mfspr(SPR_HDAR), hdsisr = mfspr(SPR_HDSISR), slb_v, islb_v;
+	if (!(v->msr & MSR_DR) || !(hdsisr & DSISR_NOHPTE))
+		return 1;
+	v->hdar = ea;
+	v->hdsisr = hdsisr;
+	/* Only what this vCPU's full exits found before: the page (an emulated
+	 * one, its caches say, with nothing changed since) and the page of its
+	 * instruction. No HPT lock: racing the guest's own changes to its
+	 * table only hurts the guest (hv/mm/hpt_lookup.h). */
+	struct partition *p = v->part;
+	struct hpt_match m, im;
+	bool store = (hdsisr & DSISR_STORE) != 0;
+	if (!slb_find(ea, &slb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->mmio_cache, slb_v, ea, &m) || !m.absent ||
+	    !hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store) || !hpt_key_allows(m.r, mfspr(SPR_AMR), store))
+		return 1;
+	const uint8_t *at;
+	if (!(v->msr & MSR_IR)) {
+		at = guest_ptr(p, v->nip & 0x0fffffffffffffffull, 4);
+	} else {
+		if (!slb_find(v->nip, &islb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->insn_cache, islb_v, v->nip, &im) ||
+		    im.absent)
+			return 1;
+		at = (const uint8_t *)(uintptr_t)im.host;
 	}
-	if (m.gpa & (d.size - 1)) {
-		refuse(v, insn, m.gpa, "not naturally aligned");
-		return true;
+	if (!at)
+		return 1;
+	uint32_t w = be32_load(at);
+	const struct mmio_insn *d = decode(v, (v->msr & MSR_LE) ? __builtin_bswap32(w) : w);
+	if (!d || d->store != store || (m.gpa & (d->size - 1)))
+		return 1;
+	perform(v, d, m.gpa);
+	if (v->dpdes || xics_pending(&p->xics, v->id)) {
+		v->mmio_done = true;
+		return 2;
 	}
-	bool le = (v->msr & MSR_LE) != 0;
-	uint64_t value = store ? mmio_insn_store_value(&d, v->gpr, le) : 0;
-	spin_lock(&p->mmio_lock);
-	mmio_bus_access(&p->mmio, m.gpa, d.size, store, &value);
-	spin_unlock(&p->mmio_lock);
-	mmio_insn_complete(&d, v->gpr, le, value, v->hdar);
-	v->nip += 4;
-	p->mmio_emulated++;
-	v->resume_now = true;
-	return true;
+	v->exits++;
+	p->exits_by_vector[VEC_SLOT(VEC_HV_DATA_STORAGE)]++;
+	return 0;
 }
 
 static void data_storage(struct vcpu *v)
 {
+	if (v->mmio_done) { /* mmio_fast() did it */
+		v->mmio_done = false;
+		return;
+	}
 	v->hdar = mfspr(SPR_HDAR);
 	v->hdsisr = mfspr(SPR_HDSISR);
 	v->asdr = mfspr(SPR_ASDR);

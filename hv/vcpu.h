@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "arch/mmu.h"
 #include "papr.h"
+#include "hv/lib/mmio_insn.h"
 #include "hv/mm/hpt_lookup.h"
 #include "hv/mm/page_prep.h"
 
@@ -87,6 +88,10 @@ struct vcpu {
 	 * may go straight back into the guest (vcpu_run_once()). */
 	struct hpt_lookup_cache mmio_cache, insn_cache;
 	bool resume_now;
+	bool mmio_done;     /* mmio_fast() did the access; the full exit only delivers */
+	bool decoded_valid; /* the last instruction word decoded, and how */
+	uint32_t decoded_word;
+	struct mmio_insn decoded;
 
 	struct partition *part;
 	unsigned int id;     /* vCPU number inside the partition */

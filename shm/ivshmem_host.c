@@ -58,13 +58,14 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 			struct ivshmem *d = &regions[i].peer[pc->id];
 			d->owner = p;
 			d->read_only = pc->read_only;
-			int slot = pci_host_free_slot(p);
-			if (slot < 0 || !ivshmem_plug(&regions[i], pc->id, pci_host_phb(p), (unsigned int)slot)) {
+			int slot = pci_host_free_slot(p, pc->bridge);
+			if (slot < 0 ||
+			    !ivshmem_plug(&regions[i], pc->id, pci_host_phb(p, pc->bridge), (unsigned int)slot)) {
 				partition_log(p, "cannot plug ivshmem '%s'", cfg->shm[i].name);
 				return -1;
 			}
-			log_info("%s: ivshmem '%s' as peer %u%s in PCI slot %d", p->name, cfg->shm[i].name, pc->id,
-				 pc->read_only ? " (read-only)" : "", slot);
+			log_info("%s: ivshmem '%s' as peer %u%s in PCI slot %d of bridge %u", p->name, cfg->shm[i].name,
+				 pc->id, pc->read_only ? " (read-only)" : "", slot, pc->bridge);
 		}
 	return 0;
 }

@@ -98,9 +98,12 @@ int main(int argc, char **argv)
 		printf("shared memory %s: %llu KiB", r->name, (unsigned long long)(r->size >> 10));
 		if (r->output_size)
 			printf(", output sections of %llu KiB", (unsigned long long)(r->output_size >> 10));
-		for (unsigned int k = 0; k < r->npeers; k++)
+		for (unsigned int k = 0; k < r->npeers; k++) {
 			printf("%s %s as %u%s", k ? "," : ", peers", cfg.part[r->peer[k].partition].name, r->peer[k].id,
 			       r->peer[k].read_only ? " (read-only)" : "");
+			if (r->peer[k].bridge)
+				printf(" on bridge %u", r->peer[k].bridge);
+		}
 		printf("\n");
 	}
 	free(blob);

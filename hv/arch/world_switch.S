@@ -13,8 +13,11 @@
  *  - an hcall (0xC00) from the guest's kernel takes the fast path: save r0-r13, LR, CR, CTR, XER
  *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
  *    CPU's stack with the guest's SPRs still live, and rfid back;
- *  - anything else, or an hcall that needs the run loop, saves the whole
- *    register state and "returns" from vcpu_enter() with the vector.
+ *  - a hypervisor data storage interrupt (0xE00) saves every GPR and tries
+ *    mmio_fast(): an access to a device page it knows is emulated there and
+ *    the guest resumed at once, with the guest's SPRs still live;
+ *  - anything else, or an hcall or access that needs the run loop, saves the
+ *    whole register state and "returns" from vcpu_enter() with the vector.
  */
 #include "arch/spr.h"
 #include "arch/asm.h"
@@ -95,10 +98,11 @@ END(vcpu_enter)
 /* Common tail of every full exit: r11 = vcpu, r13 = per-CPU area. Machine
  * checks stay enabled in the hypervisor whatever MSR[ME] the guest had. */
 vcpu_exit_common:
-	ld	%r0, CPU_CFAR(%r13)
-	std	%r0, VCPU_CFAR(%r11)
 	mfspr	%r0, SPR_PPR		/* before any spin loop of ours changes it */
 	std	%r0, VCPU_PPR(%r11)
+vcpu_exit_ppr_saved:
+	ld	%r0, CPU_CFAR(%r13)
+	std	%r0, VCPU_CFAR(%r11)
 	mfmsr	%r0
 	ori	%r0, %r0, 0x1000	/* MSR[ME] */
 	mtmsrd	%r0
@@ -133,6 +137,8 @@ vcpu_exit_common:
 
 	.globl	guest_exit_hsrr
 guest_exit_hsrr:
+	cmpdi	%r12, VEC_HV_DATA_STORAGE
+	beq	guest_exit_hdsi
 	GUEST_EXIT SPR_HSRR0, SPR_HSRR1
 
 	.globl	guest_exit_srr
@@ -189,6 +195,54 @@ guest_exit_sc:
 	li	%r0, VEC_SYSTEM_CALL
 	std	%r0, VCPU_EXIT(%r11)
 	b	vcpu_exit_common
+
+/*
+ * 0xE00 from a guest: every GPR is saved (the access may name any), with
+ * NIP, MSR and PPR; mmio_fast() runs on this CPU's stack with the guest's
+ * SPRs live. 0: back into the guest at its (advanced) NIP; else the full
+ * exit, whose state is all saved already.
+ */
+guest_exit_hdsi:
+	ld	%r11, CPU_VCPU(%r13)
+	SAVE_GUEST_VOLATILES %r11
+	STD_RANGE 14, 31, 0, %r11
+	mfspr	%r0, SPR_HSRR0
+	std	%r0, VCPU_NIP(%r11)
+	mfspr	%r0, SPR_HSRR1
+	std	%r0, VCPU_MSR(%r11)
+	mfspr	%r0, SPR_PPR		/* before the spin locks change it */
+	std	%r0, VCPU_PPR(%r11)
+	ld	%r1, CPU_HCALL_SP(%r13)
+	ld	%r2, CPU_TOC(%r13)
+	mr	%r3, %r11
+	bl	mmio_fast
+	ld	%r11, CPU_VCPU(%r13)
+	cmpdi	%r3, 0
+	bne	1f
+	ld	%r0, VCPU_NIP(%r11)
+	mtspr	SPR_HSRR0, %r0
+	ld	%r0, VCPU_MSR(%r11)
+	mtspr	SPR_HSRR1, %r0
+	ld	%r0, VCPU_PPR(%r11)
+	mtspr	SPR_PPR, %r0
+	ld	%r0, CPU_CFAR(%r13)	/* no branch from here: hrfid keeps it */
+	mtspr	SPR_CFAR, %r0
+	ld	%r0, VCPU_LR(%r11)
+	mtlr	%r0
+	ld	%r0, VCPU_CR(%r11)
+	mtcrf	0xff, %r0
+	ld	%r0, VCPU_CTR(%r11)
+	mtctr	%r0
+	ld	%r0, VCPU_XER(%r11)
+	mtxer	%r0
+	LD_RANGE 0, 10, 0, %r11
+	LD_RANGE 12, 31, 0, %r11
+	ld	%r11, G(11)(%r11)
+	hrfid
+
+1:	li	%r0, VEC_HV_DATA_STORAGE
+	std	%r0, VCPU_EXIT(%r11)
+	b	vcpu_exit_ppr_saved
 
 /* The full exit for an sc: the state guest_exit_srr expects. */
 guest_exit_sc_full:

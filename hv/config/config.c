@@ -442,7 +442,7 @@ static int parse_peer(const void *fdt, int node, struct hv_config *cfg, struct s
 		return fail(c, "corrupt node");
 	printable(shown, sizeof(shown), name, len);
 	snprintf(c->where, sizeof(c->where), "shared memory '%.15s': peer '%.19s'", r->name, shown);
-	if (check_props(c, node, (const char *const[]){ "id", "access", NULL }) ||
+	if (check_props(c, node, (const char *const[]){ "id", "access", "bridge", NULL }) ||
 	    check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	unsigned int k;
@@ -468,8 +468,15 @@ static int parse_peer(const void *fdt, int node, struct hv_config *cfg, struct s
 		return -1;
 	if (strcmp(access, "read-write") && strcmp(access, "read-only"))
 		return fail(c, "property access: \"%s\" is not \"read-write\" or \"read-only\"", access);
+	uint64_t bridge = 0;
+	if (get_num(c, node, "bridge", false, &bridge) < 0)
+		return -1;
+	if (bridge >= CONFIG_MAX_BRIDGES)
+		return fail(c, "property bridge: %llu is not 0..%d", (unsigned long long)bridge,
+			    CONFIG_MAX_BRIDGES - 1);
 	pc->partition = k;
 	pc->id = (unsigned int)id;
+	pc->bridge = (unsigned int)bridge;
 	pc->read_only = !strcmp(access, "read-only");
 	r->npeers++;
 	return 0;

@@ -42,11 +42,13 @@ struct partition_config {
 
 #define CONFIG_MAX_SHM       8
 #define CONFIG_MAX_SHM_PEERS 6
+#define CONFIG_MAX_BRIDGES   2 /* PCI host bridges per partition (hv/papr/phb.h PHB_MAX) */
 
 /* A partition's place in a shared-memory region (its ivshmem device). */
 struct shm_peer_config {
 	unsigned int partition; /* index in hv_config.part */
 	unsigned int id;        /* its IVPosition, 0..npeers-1 */
+	unsigned int bridge;    /* which of the partition's PCI host bridges */
 	bool read_only;
 };
 

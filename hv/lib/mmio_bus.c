@@ -1,4 +1,5 @@
 #include "hv/lib/mmio_bus.h"
+#include <stddef.h>
 
 int mmio_bus_add(struct mmio_bus *b, uint64_t base, uint64_t size, const struct mmio_ops *ops, void *dev)
 {
@@ -20,22 +21,34 @@ void mmio_bus_remove(struct mmio_bus *b, const void *dev, uint64_t base)
 		}
 }
 
+static bool claims(const struct mmio_region *r, uint64_t addr, unsigned int size)
+{
+	uint64_t off = addr - r->base;
+	return off < r->size && r->size - off >= size;
+}
+
 bool mmio_bus_access(struct mmio_bus *b, uint64_t addr, unsigned int size, bool store, uint64_t *value)
 {
 	uint64_t mask = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-	for (unsigned int i = 0; i < b->n; i++) {
-		const struct mmio_region *r = &b->regions[i];
-		uint64_t off = addr - r->base;
-		if (off >= r->size || r->size - off < size)
-			continue;
-		if (store)
-			r->ops->write(r->dev, off, size, *value & mask);
-		else
-			*value = r->ops->read(r->dev, off, size) & mask;
-		return true;
+	/* First the region found last time (a driver works one), then all. */
+	const struct mmio_region *r = b->last < b->n ? &b->regions[b->last] : NULL;
+	if (!r || !claims(r, addr, size)) {
+		r = NULL;
+		for (unsigned int i = 0; i < b->n && !r; i++)
+			if (claims(&b->regions[i], addr, size)) {
+				r = &b->regions[i];
+				b->last = i;
+			}
 	}
-	b->unassigned++;
-	if (!store)
-		*value = mask;
-	return false;
+	if (!r) {
+		b->unassigned++;
+		if (!store)
+			*value = mask;
+		return false;
+	}
+	if (store)
+		r->ops->write(r->dev, addr - r->base, size, *value & mask);
+	else
+		*value = r->ops->read(r->dev, addr - r->base, size) & mask;
+	return true;
 }

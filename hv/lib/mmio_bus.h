@@ -29,6 +29,7 @@ struct mmio_region {
 struct mmio_bus {
 	struct mmio_region regions[MMIO_BUS_MAX];
 	unsigned int n;
+	unsigned int last;   /* the region the last access found: tried first */
 	uint64_t unassigned; /* accesses nothing claimed */
 };
 

@@ -134,10 +134,15 @@ static uint64_t mask(unsigned int size)
 
 static uint64_t reverse(uint64_t v, unsigned int size)
 {
-	uint64_t r = 0;
-	for (unsigned int i = 0; i < size; i++, v >>= 8)
-		r = (r << 8) | (v & 0xff);
-	return r;
+	switch (size) {
+	case 2:
+		return __builtin_bswap16((uint16_t)v);
+	case 4:
+		return __builtin_bswap32((uint32_t)v);
+	case 8:
+		return __builtin_bswap64(v);
+	}
+	return v & 0xff;
 }
 
 /* The register holds the bus value's bytes in little-endian order when the

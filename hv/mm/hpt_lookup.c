@@ -59,20 +59,9 @@ bool hpt_lookup(const struct hpt *h, uint64_t slb_v, uint64_t ea, struct hpt_mat
 bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t slb_v, uint64_t ea,
 		       struct hpt_match *m, bool *hit)
 {
-	*hit = false;
-	if (c->valid && c->slb_v == slb_v && c->page == ea >> c->m.shift && c->gen == h->ranges_gen &&
-	    c->m.ptex < h->nptes) {
-		const uint64_t *p = h->table + 2 * c->m.ptex;
-		if (hpt_ld(p) == c->raw[0] && hpt_ld(p + 1) == c->raw[1]) {
-			uint64_t mask = (1ull << c->m.shift) - 1;
-			*m = c->m;
-			m->gpa = (m->gpa & ~mask) | (ea & mask);
-			if (!m->absent)
-				m->host = (m->host & ~mask) | (ea & mask);
-			*hit = true;
-			return true;
-		}
-	}
+	*hit = hpt_lookup_cache_hit(h, c, slb_v, ea, m);
+	if (*hit)
+		return true;
 	c->valid = false;
 	if (!hpt_lookup(h, slb_v, ea, m))
 		return false;

@@ -47,6 +47,25 @@ struct hpt_lookup_cache {
 	struct hpt_match m;
 };
 
+/* Only c: true on a hit (the entry and the ranges unchanged since c was
+ * filled), with *m for ea; no search, no change to c. */
+static inline bool hpt_lookup_cache_hit(const struct hpt *h, const struct hpt_lookup_cache *c, uint64_t slb_v,
+					uint64_t ea, struct hpt_match *m)
+{
+	if (!c->valid || c->slb_v != slb_v || c->page != ea >> c->m.shift || c->gen != h->ranges_gen ||
+	    c->m.ptex >= h->nptes)
+		return false;
+	const uint64_t *p = h->table + 2 * c->m.ptex;
+	if (hpt_ld(p) != c->raw[0] || hpt_ld(p + 1) != c->raw[1])
+		return false;
+	uint64_t mask = (1ull << c->m.shift) - 1;
+	*m = c->m;
+	m->gpa = (m->gpa & ~mask) | (ea & mask);
+	if (!m->absent)
+		m->host = (m->host & ~mask) | (ea & mask);
+	return true;
+}
+
 /* hpt_lookup() through c: a hit costs a compare of the entry; a hit also
  * says the ranges did not change since c was filled. */
 bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t slb_v, uint64_t ea,

@@ -97,6 +97,14 @@ static int xics_node(void *fdt, const struct guest_fdt_params *gp)
 	return fdt_end_node(fdt);
 }
 
+static bool has_phb(const struct guest_fdt_params *gp)
+{
+	for (unsigned int i = 0; i < PHB_MAX; i++)
+		if (gp->phb[i])
+			return true;
+	return false;
+}
+
 static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 {
 	TRY(fdt_begin_node(fdt, "rtas"));
@@ -106,7 +114,7 @@ static int rtas_node(void *fdt, const struct guest_fdt_params *gp)
 	static const char hypertas_pci[] = "hcall-pft\0hcall-term\0hcall-dabr\0hcall-interrupt\0hcall-splpar\0"
 					   "hcall-bulk\0hcall-set-mode\0hcall-xdabr\0hcall-sprg0\0hcall-tce\0"
 					   "hcall-multi-tce";
-	if (gp->phb)
+	if (has_phb(gp))
 		TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas_pci, sizeof(hypertas_pci)));
 	else
 		TRY(fdt_property(fdt, "ibm,hypertas-functions", hypertas, sizeof(hypertas)));
@@ -151,7 +159,7 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 	TRY(fdt_property_string(buf, "bootargs", gp->bootargs ? gp->bootargs : ""));
 	snprintf(s, sizeof(s), "/vdevice/vty@%x", gp->vty_reg);
 	TRY(fdt_property_string(buf, "stdout-path", s));
-	if (gp->phb) /* Linux assigns the BARs itself, as on QEMU pseries */
+	if (has_phb(gp)) /* Linux assigns the BARs itself, as on QEMU pseries */
 		TRY(fdt_property_u32(buf, "linux,pci-probe-only", 0));
 	if (gp->initrd_size) {
 		TRY(prop_u64(buf, "linux,initrd-start", gp->initrd_start));
@@ -182,8 +190,9 @@ int guest_fdt_build(void *buf, size_t size, const struct guest_fdt_params *gp)
 		TRY(fdt_end_node(buf));
 	}
 
-	if (gp->phb)
-		TRY(phb_fdt_node(buf, gp->phb, XICS_PHANDLE));
+	for (unsigned int i = 0; i < PHB_MAX; i++)
+		if (gp->phb[i])
+			TRY(phb_fdt_node(buf, gp->phb[i], XICS_PHANDLE));
 	TRY(fdt_end_node(buf));
 	return fdt_finish(buf);
 }

@@ -19,8 +19,8 @@ struct guest_fdt_params {
 	uint64_t initrd_start, initrd_size; /* size 0: none */
 	uint32_t vty_reg;
 	uint64_t rtas_base, rtas_size;
-	uint32_t nvram_size;   /* 0: no NVRAM */
-	const struct phb *phb; /* its PCI host bridge, or NULL */
+	uint32_t nvram_size;            /* 0: no NVRAM */
+	const struct phb *phb[PHB_MAX]; /* its PCI host bridges (NULL: none at that index) */
 };
 
 /* Builds into buf; returns 0 or a negative libfdt error. */

@@ -13,7 +13,7 @@
  *
  * Interrupts: INTx of slot s, pin p is level source 0x1200 + 4 * i +
  * (s + p - 1) % 4 (the swizzle); MSI-X vectors get edge sources from this
- * bridge's block of 256 at 0x1300 + 256 * i through ibm,change-msi, and the
+ * bridge's block of 128 at 0x1300 + 128 * i through ibm,change-msi, and the
  * table holds QEMU's address 0x40000000000 and data = the source number.
  */
 #ifndef HV_PAPR_PHB_H
@@ -28,7 +28,7 @@
 #define PHB_MAX         2
 #define PHB_SLOTS       32
 #define PHB_MAX_MSIX    64
-#define PHB_MSI_BLOCK   256
+#define PHB_MSI_BLOCK   128 /* two bridges fill the XICS sources to 0x13ff */
 #define PHB_LSI_BASE    0x1200u
 #define PHB_MSI_BASE    0x1300u
 #define PHB_BUID_BASE   0x800000020000000ull

@@ -31,8 +31,9 @@ def test_pci_ivshmem_linux_two_partitions(hv):
     """Two Linux partitions on two cores: the ivshmem functions in sysfs,
     uio_pci_generic bound, a 64 MiB buffer through BAR2 with checksums,
     10,000 doorbell round trips by INTx without a lost or spurious
-    interrupt, and output sections: a read-only peer's stores fault in its
-    process (SIGBUS), the owner's land, the state table is read-only."""
+    interrupt, and output sections (on a second host bridge): a read-only
+    peer's stores fault in its process (SIGBUS), the owner's land, the
+    state table is read-only."""
     from test_linux import bundle as linux_bundle
     m = hv(smp=4, initrd=linux_bundle("linux-ivshmem"))
     done = set()
@@ -44,6 +45,8 @@ def test_pci_ivshmem_linux_two_partitions(hv):
     for part in ("alpha", "beta"):
         fns = re.findall(r"%s: GUEST IVSHMEM: pci (\S+) class 0x050000 0x1af4:0x1110 irq (\d+) driver none" % part, t)
         assert len(fns) == 2, (part, fns)
+        # One on each host bridge: PCI domains 0000 and 0001.
+        assert sorted(name.split(":")[0] for name, _ in fns) == ["0000", "0001"], fns
         assert all(int(irq) > 0 for _, irq in fns), fns
         bound = re.findall(r"%s: GUEST IVSHMEM: after binding \S+ driver uio_pci_generic" % part, t)
         assert len(bound) == 2, (part, bound)

@@ -490,7 +490,7 @@ static void parses_shared_memory(void **state)
 	bundle_add_part(&spec, "db");
 	struct shm_spec *r = bundle_add_shm(&spec, "demo", 4 * MiB);
 	props_set(&r->props, P_U32("output-section-size", 0x10000));
-	shm_add_peer(r, "db", 1);
+	props_set(shm_add_peer(r, "db", 1), P_U32("bridge", 1));
 	props_set(shm_add_peer(r, "web", 0), P_STR("access", "read-only"));
 	bundle_add_shm(&spec, "small", 4096);
 	shm_add_peer(&spec.shm[1], "web", 0);
@@ -503,8 +503,10 @@ static void parses_shared_memory(void **state)
 	assert_int_equal(cfg.shm[0].peer[0].partition, 1);
 	assert_int_equal(cfg.shm[0].peer[0].id, 1);
 	assert_false(cfg.shm[0].peer[0].read_only);
+	assert_int_equal(cfg.shm[0].peer[0].bridge, 1);
 	assert_int_equal(cfg.shm[0].peer[1].partition, 0);
 	assert_true(cfg.shm[0].peer[1].read_only);
+	assert_int_equal(cfg.shm[0].peer[1].bridge, 0);
 	assert_int_equal(cfg.shm[1].output_size, 0);
 }
 
@@ -540,6 +542,8 @@ static void rejects_bad_shared_memory(void **state)
 		  "bundle: shared memory 'demo': peer 'web': property access: \"write-only\" is not \"read-write\" or "
 		  "\"read-only\"");
 	shm_error("peer", P_U32("irq", 1), "bundle: shared memory 'demo': peer 'web': unknown property 'irq'");
+	shm_error("peer", P_U32("bridge", 2),
+		  "bundle: shared memory 'demo': peer 'web': property bridge: 2 is not 0..1");
 
 	bundle_spec_default(&spec);
 	shm_add_peer(bundle_add_shm(&spec, "demo", MiB), "nosuch", 0);

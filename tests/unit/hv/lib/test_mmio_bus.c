@@ -87,12 +87,40 @@ static void overlaps_and_removal(void **state)
 	assert_int_equal(mmio_bus_add(&b, 0x7000000, 0x10, &ops, &c), -1); /* full */
 }
 
+/* The last region found is tried first; a removal or a new region in its
+ * slot never lets an address reach the wrong device. */
+static void the_last_region_hint_never_misroutes(void **state)
+{
+	(void)state;
+	struct mmio_bus b = { 0 };
+	struct dev a = { 0 }, c = { 0 }, d = { 0 };
+	uint64_t v = 0;
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x1000, &ops, &a), 0);
+	assert_int_equal(mmio_bus_add(&b, 0x20000, 0x1000, &ops, &c), 0);
+	assert_true(mmio_bus_access(&b, 0x20008, 4, true, &v)); /* c: now the hint */
+	assert_int_equal(c.writes, 1);
+	assert_true(mmio_bus_access(&b, 0x10008, 4, true, &v)); /* a, found past the hint */
+	assert_int_equal(a.writes, 1);
+	assert_true(mmio_bus_access(&b, 0x20010, 4, true, &v));
+	assert_int_equal(c.writes, 2);
+	mmio_bus_remove(&b, &c, 0x20000);
+	assert_false(mmio_bus_access(&b, 0x20010, 4, true, &v));
+	assert_int_equal(c.writes, 2);
+	assert_int_equal(mmio_bus_add(&b, 0x30000, 0x1000, &ops, &d), 0);
+	assert_false(mmio_bus_access(&b, 0x20010, 4, false, &v));
+	assert_int_equal(v, 0xffffffff);
+	assert_true(mmio_bus_access(&b, 0x30000, 8, true, &v));
+	assert_int_equal(d.writes, 1);
+	assert_int_equal(b.unassigned, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(regions_route_by_address),
 		cmocka_unit_test(unassigned_reads_ones),
 		cmocka_unit_test(overlaps_and_removal),
+		cmocka_unit_test(the_last_region_hint_never_misroutes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
