@@ -25,3 +25,10 @@ void devices_event(struct partition *p, enum device_event e)
 		if (d->event)
 			d->event(p, e);
 }
+
+void devices_stats(const struct partition *p)
+{
+	REGISTRY_FOREACH (device_providers, struct device_provider, d)
+		if (d->stats)
+			d->stats(p);
+}

@@ -2,8 +2,8 @@
  * The devices partitions get from the bundle join here by registration: a
  * provider (shm/, blk/, net/) defines itself with DEVICE_PROVIDER in its
  * own file; the core calls every provider once with the configuration,
- * once per partition to plug its PCI functions (hv/pci_host.h), and at
- * each start and stop of a partition.
+ * once per partition to plug its PCI functions (hv/pci_host.h), at each
+ * start and stop of a partition, and for the monitor's stats.
  */
 #ifndef HV_DEVICES_H
 #define HV_DEVICES_H
@@ -22,13 +22,16 @@ struct device_provider {
 	int (*init)(const struct hv_config *cfg);                        /* 0, or -1 after a log line */
 	int (*attach)(struct partition *p, const struct hv_config *cfg); /* 0, or -1 after a log line */
 	void (*event)(struct partition *p, enum device_event e);
+	void (*stats)(const struct partition *p); /* the monitor's stats: lines "monitor: NAME: ..." */
 };
 
-#define DEVICE_PROVIDER(id, name_, init_, attach_, event_) \
-	REGISTER(device_providers, struct device_provider, device_provider_##id) = { name_, init_, attach_, event_ }
+#define DEVICE_PROVIDER(id, name_, init_, attach_, event_, stats_)                                                  \
+	REGISTER(device_providers, struct device_provider, device_provider_##id) = { name_, init_, attach_, event_, \
+										     stats_ }
 
 int devices_init(const struct hv_config *cfg);
 int devices_attach(struct partition *p, const struct hv_config *cfg);
 void devices_event(struct partition *p, enum device_event e);
+void devices_stats(const struct partition *p);
 
 #endif

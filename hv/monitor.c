@@ -1,6 +1,7 @@
 #include <string.h>
 #include "hv/monitor.h"
 #include "hv/console.h"
+#include "hv/devices.h"
 #include "hv/exceptions.h"
 #include "hv/lib/log.h"
 #include "hv/partition.h"
@@ -81,6 +82,7 @@ static void cmd_stats(struct partition *p)
 			"config/BAR/MSI requests",
 			p->name, (unsigned long long)p->mmio_emulated, (unsigned long long)p->mmio_refused,
 			(unsigned long long)p->mmio.unassigned, (unsigned long long)bad);
+	devices_stats(p);
 	for (unsigned int k = 0; k < p->nvcpus; k++) {
 		const struct vcpu *v = &p->vcpus[k];
 		hvprint("monitor: %s: vCPU %u on thread %u: %llu exits, %llu hcalls (%llu restarted), %llu interrupts, "

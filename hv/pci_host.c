@@ -130,4 +130,4 @@ static void boot(struct partition *p, enum device_event e)
 	}
 }
 
-DEVICE_PROVIDER(pci_host, "pci-host", NULL, NULL, boot);
+DEVICE_PROVIDER(pci_host, "pci-host", NULL, NULL, boot, NULL);

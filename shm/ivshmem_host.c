@@ -12,6 +12,7 @@
 #include "shm/ivshmem.h"
 
 static struct ivshmem_region regions[CONFIG_MAX_SHM];
+static const char *names[CONFIG_MAX_SHM];
 static unsigned int nregions;
 
 static bool peer_running(void *owner)
@@ -26,6 +27,7 @@ static int init(const struct hv_config *cfg)
 		const struct shm_config *c = &cfg->shm[i];
 		struct ivshmem_region *r = &regions[i];
 		memset(r, 0, sizeof(*r));
+		names[i] = c->name;
 		r->size = c->size;
 		r->output_size = c->output_size;
 		r->npeers = c->npeers;
@@ -78,4 +80,20 @@ static void event(struct partition *p, enum device_event e)
 				ivshmem_peer_state(&regions[i].peer[id], e == DEVICES_STARTED);
 }
 
-DEVICE_PROVIDER(ivshmem, "ivshmem", init, attach, event);
+/* Doorbells per peer, for the operator: dropped ones went to a peer or
+ * vector that does not exist, or to a partition that was not running. */
+static void stats(const struct partition *p)
+{
+	for (unsigned int i = 0; i < nregions; i++)
+		for (unsigned int id = 0; id < regions[i].npeers; id++) {
+			const struct ivshmem *d = &regions[i].peer[id];
+			if (d->owner == p)
+				hvprint("monitor: %s: ivshmem '%s' as peer %u: %llu doorbells rung, %llu dropped, %llu "
+					"received",
+					p->name, names[i], id, (unsigned long long)d->rung,
+					(unsigned long long)d->dropped,
+					(unsigned long long)__atomic_load_n(&d->received, __ATOMIC_RELAXED));
+		}
+}
+
+DEVICE_PROVIDER(ivshmem, "ivshmem", init, attach, event, stats);

@@ -33,14 +33,25 @@ def test_pci_ivshmem_linux_two_partitions(hv):
     10,000 doorbell round trips by INTx without a lost or spurious
     interrupt, and output sections (on a second host bridge): a read-only
     peer's stores fault in its process (SIGBUS), the owner's land, the
-    state table is read-only."""
+    state table is read-only; doorbells to a stopped peer are dropped and
+    counted."""
     from test_linux import bundle as linux_bundle
     m = hv(smp=4, initrd=linux_bundle("linux-ivshmem"))
     done = set()
     while len(done) < 2:
         r = m.expect(r"(alpha|beta): GUEST DONE ivshmem", timeout=1500)
         done.add(r.group(1))
-    m.expect(r"all partitions have stopped", timeout=120)
+    # alpha waits for beta to stop (its last doorbells), so it stops last.
+    m.expect(r"alpha: stopped: powered off by the guest", timeout=120)
+    assert "beta: stopped: powered off by the guest" in m.text
+    # Doorbells to a stopped peer and to a peer that does not exist: dropped
+    # and counted; the 10,000 round trips and the data's were all taken.
+    from test_hostile import monitor
+    r = monitor(m, "stats alpha", r"monitor: alpha: ivshmem 'sections' as peer 0: (\d+) doorbells rung, (\d+) dropped")
+    assert r.groups() == ("2", "2"), r.groups()
+    r = monitor(m, "stats beta", r"monitor: beta: ivshmem 'data' as peer 1: (\d+) doorbells rung, (\d+) dropped, "
+                r"(\d+) received")
+    assert int(r.group(1)) == 10001 and r.group(2) == "0" and int(r.group(3)) == 10001, r.groups()
     t = m.text
     for part in ("alpha", "beta"):
         fns = re.findall(r"%s: GUEST IVSHMEM: pci (\S+) class 0x050000 0x1af4:0x1110 irq (\d+) driver none" % part, t)

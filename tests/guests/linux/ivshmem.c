@@ -21,6 +21,10 @@
  *                                   fault is reported, not fatal)
  *   ivshmem [-d N] peek OFFSET      loads the word at OFFSET of BAR2
  *   ivshmem [-d N] bench MIB        memcpy bandwidth into BAR2 against RAM
+ *   ivshmem [-d N] ring PEER VEC    one doorbell (the hypervisor counts
+ *                                   those it drops)
+ *   ivshmem [-d N] wait-stopped ID  waits (up to 300 s) until the region's
+ *                                   state table says peer ID is not running
  * -d N picks the Nth ivshmem function (sysfs order, from 0). Two peers: the
  * other one is 1 - IVPosition.
  */
@@ -476,6 +480,21 @@ static int bench(struct dev *d, uint64_t mib)
 	return !same;
 }
 
+/* The state table (regions with output sections): u32 per peer ID, 1 while
+ * its partition runs. */
+static int wait_stopped(struct dev *d, uint64_t id)
+{
+	volatile uint32_t *state = (volatile uint32_t *)d->shm;
+	double t0 = now();
+	while (state[id] != 0) {
+		if (now() - t0 > 300)
+			die("peer %llu still runs", (unsigned long long)id);
+		usleep(20000);
+	}
+	say("peer %llu is not running", (unsigned long long)id);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int index = 0;
@@ -486,7 +505,7 @@ int main(int argc, char **argv)
 	}
 	if (argc < 2) {
 		fprintf(stderr, "usage: ivshmem [-d N] info|send MIB SEED|receive MIB SEED|pingpong N|poke OFF|peek "
-				"OFF|bench MIB\n");
+				"OFF|bench MIB|ring PEER VECTOR|wait-stopped ID\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -508,6 +527,11 @@ int main(int argc, char **argv)
 		return peek(&d, a);
 	else if (!strcmp(cmd, "bench"))
 		return bench(&d, a);
+	else if (!strcmp(cmd, "ring")) {
+		ring(&d, (unsigned int)a, (unsigned int)b);
+		say("rang peer %llu vector %llu", (unsigned long long)a, (unsigned long long)b);
+	} else if (!strcmp(cmd, "wait-stopped"))
+		return wait_stopped(&d, a);
 	else
 		return 2;
 	return 0;

@@ -3,7 +3,8 @@
 # the PCI functions as sysfs shows them, then on region 0 a 64 MiB buffer
 # sent by peer 0 and checked by peer 1, and HV_ROUNDS doorbell round trips
 # (INTx through uio_pci_generic); on region 1 (output sections, beta a
-# read-only peer) stores that must work and stores that must fault.
+# read-only peer) stores that must work and stores that must fault; then
+# peer 0 rings doorbells that must be dropped.
 rounds=10000
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
@@ -35,6 +36,13 @@ done
 /tests/ivshmem -d 1 poke $((0xe0000 + 0x10000 * id))
 /tests/ivshmem -d 1 poke $((0xe0000 + 0x10000 * (1 - id)))
 /tests/ivshmem -d 1 poke 0
+# Doorbells nobody takes: beta once it has stopped, and a peer that does
+# not exist; the hypervisor drops and counts them (the monitor's stats).
+if [ "$id" = 0 ]; then
+	/tests/ivshmem -d 1 wait-stopped 1
+	/tests/ivshmem -d 1 ring 1 0
+	/tests/ivshmem -d 1 ring 5 0
+fi
 problems=$(dmesg | grep -ciE 'oops|warning|bug|call trace')
 echo "GUEST IVSHMEM: dmesg problems $problems"
 [ "$problems" -eq 0 ] || dmesg | grep -iE 'oops|warning|bug|call trace' | sed 's/^/GUEST IVSHMEM: dmesg: /'
