@@ -31,9 +31,10 @@ void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
 /* The guest instruction at v's NIP, fetched through its translation
  * (real mode, or its SLB and HPT); false if that page is not its memory. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn);
-/* The 0xE00 fast path (hv/arch/world_switch.S): 0 done, resume the guest;
- * 1 take the full exit; 2 done, full exit to deliver an interrupt. */
-long mmio_fast(struct vcpu *v);
+/* The 0xE00/0xE20 fast path (hv/arch/world_switch.S, hv/storage_exits.c):
+ * 0 done, resume the guest; 1 take the full exit; 2 done, the full exit
+ * delivers an interrupt. */
+long storage_fast(struct vcpu *v, uint64_t vec);
 /* A machine check for an access nothing answers (hv/storage_exits.c). */
 void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea);
 /* Prints the register report of a vCPU (for a partition that is stopped on an error). */

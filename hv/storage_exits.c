@@ -244,30 +244,87 @@ static bool emulate_device_access(struct vcpu *v)
 	return false;
 }
 
+/* The full exit's view of 0xE00. */
+static void data_storage(struct vcpu *v)
+{
+	if (v->fast_done) { /* storage_fast() did it: only the run loop's part is left */
+		v->fast_done = false;
+		return;
+	}
+	v->hdar = mfspr(SPR_HDAR);
+	v->hdsisr = mfspr(SPR_HDSISR);
+	v->asdr = mfspr(SPR_ASDR);
+	if (!(v->msr & MSR_DR))
+		real_mode_fault(v, true);
+	else if (!(v->hdsisr & DSISR_NOHPTE) || !emulate_device_access(v))
+		reflect_dsi(v, v->hdsisr);
+}
+EXIT_HANDLER(hdsi, VEC_HV_DATA_STORAGE, data_storage);
+
+/* Whether the entry translating ea (in the current SLB) is an emulated page. */
+static bool device_page(struct vcpu *v, uint64_t ea)
+{
+	struct partition *p = v->part;
+	uint64_t slb_v;
+	struct hpt_match m;
+	if (!slb_find(ea, &slb_v))
+		return false;
+	spin_lock(&p->hpt_lock);
+	bool device = hpt_lookup(&p->hpt, slb_v, ea, &m) && m.absent;
+	spin_unlock(&p->hpt_lock);
+	return device;
+}
+
+/* An instruction fetch from an emulated page is refused as a guarded one;
+ * any other virtual-mode fault is the guest's ISI, its cause bits kept. */
+static void virtual_insn_fault(struct vcpu *v)
+{
+	vcpu_reflect(v, VEC_INSN_STORAGE, device_page(v, v->nip) ? SRR1_NOEXEC_GUARD : v->msr & SRR1_REASON);
+}
+
+static void insn_storage(struct vcpu *v)
+{
+	if (v->fast_done) {
+		v->fast_done = false;
+		return;
+	}
+	v->asdr = mfspr(SPR_ASDR);
+	if (!(v->msr & MSR_IR))
+		real_mode_fault(v, false);
+	else
+		virtual_insn_fault(v);
+}
+EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, insn_storage);
+
 /*
- * From the 0xE00 exit (hv/arch/world_switch.S) before the full one, with
- * the guest's GPRs, NIP and MSR saved and its SPRs live: a device access
- * that needs nothing but itself is done here and the guest resumed at once
- * (0); anything else takes the full exit untouched (1). 2: done, but an
- * interrupt is pending now (a doorbell to itself), which the run loop
- * delivers: the full exit then has nothing more to do.
+ * 0xE00 on the fast path: a device access that needs nothing but itself
+ * (a page and instruction this vCPU's full exits found before), or a fault
+ * that is the guest's own, which it gets at once. 1 for the full exit.
  */
-long mmio_fast(struct vcpu *v)
+static long data_fast(struct vcpu *v)
 {
 	uint64_t ea = mfspr(SPR_HDAR), hdsisr = mfspr(SPR_HDSISR), slb_v, islb_v;
-	if (!(v->msr & MSR_DR) || !(hdsisr & DSISR_NOHPTE))
+	if (!(v->msr & MSR_DR))
 		return 1;
 	v->hdar = ea;
 	v->hdsisr = hdsisr;
-	/* Only what this vCPU's full exits found before: the page (an emulated
-	 * one, its caches say, with nothing changed since) and the page of its
-	 * instruction. No HPT lock: racing the guest's own changes to its
-	 * table only hurts the guest (hv/mm/hpt_lookup.h). */
+	if (!(hdsisr & DSISR_NOHPTE)) {
+		reflect_dsi(v, hdsisr);
+		return 0;
+	}
+	/* No HPT lock for the cached entries: racing the guest's own changes to
+	 * its table only hurts the guest (hv/mm/hpt_lookup.h). */
 	struct partition *p = v->part;
 	struct hpt_match m, im;
 	bool store = (hdsisr & DSISR_STORE) != 0;
-	if (!slb_find(ea, &slb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->mmio_cache, slb_v, ea, &m) || !m.absent ||
-	    !hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store) || !hpt_key_allows(m.r, mfspr(SPR_AMR), store))
+	if (!slb_find(ea, &slb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->mmio_cache, slb_v, ea, &m)) {
+		if (device_page(v, ea))
+			return 1; /* first touch: the full exit checks it and fills the caches */
+		reflect_dsi(v, hdsisr);
+		return 0;
+	}
+	if (!m.absent || !hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store) ||
+	    !hpt_key_allows(m.r, mfspr(SPR_AMR), store))
 		return 1;
 	const uint8_t *at;
 	if (!(v->msr & MSR_IR)) {
@@ -285,49 +342,28 @@ long mmio_fast(struct vcpu *v)
 	if (!d || d->store != store || (m.gpa & (d->size - 1)))
 		return 1;
 	perform(v, d, m.gpa);
-	if (v->dpdes || xics_pending(&p->xics, v->id)) {
-		v->mmio_done = true;
-		return 2;
-	}
-	v->exits++;
-	p->exits_by_vector[VEC_SLOT(VEC_HV_DATA_STORAGE)]++;
 	return 0;
 }
 
-static void data_storage(struct vcpu *v)
+long storage_fast(struct vcpu *v, uint64_t vec)
 {
-	if (v->mmio_done) { /* mmio_fast() did it */
-		v->mmio_done = false;
-		return;
+	long rc;
+	if (vec == VEC_HV_DATA_STORAGE) {
+		rc = data_fast(v);
+	} else {
+		if (!(v->msr & MSR_IR))
+			return 1;
+		virtual_insn_fault(v);
+		rc = 0;
 	}
-	v->hdar = mfspr(SPR_HDAR);
-	v->hdsisr = mfspr(SPR_HDSISR);
-	v->asdr = mfspr(SPR_ASDR);
-	if (!(v->msr & MSR_DR))
-		real_mode_fault(v, true);
-	else if (!(v->hdsisr & DSISR_NOHPTE) || !emulate_device_access(v))
-		reflect_dsi(v, v->hdsisr);
-}
-EXIT_HANDLER(hdsi, VEC_HV_DATA_STORAGE, data_storage);
-
-/* An instruction fetch from an emulated page is refused as a guarded one;
- * any other virtual-mode fault is the guest's ISI, its cause bits kept. */
-static void insn_storage(struct vcpu *v)
-{
+	if (rc)
+		return rc;
 	struct partition *p = v->part;
-	v->asdr = mfspr(SPR_ASDR);
-	if (!(v->msr & MSR_IR)) {
-		real_mode_fault(v, false);
-		return;
+	if (v->dpdes || xics_pending(&p->xics, v->id)) {
+		v->fast_done = true; /* the run loop delivers it */
+		return 2;
 	}
-	uint64_t slb_v;
-	struct hpt_match m;
-	bool device = false;
-	if (slb_find(v->nip, &slb_v)) {
-		spin_lock(&p->hpt_lock);
-		device = hpt_lookup(&p->hpt, slb_v, v->nip, &m) && m.absent;
-		spin_unlock(&p->hpt_lock);
-	}
-	vcpu_reflect(v, VEC_INSN_STORAGE, device ? SRR1_NOEXEC_GUARD : v->msr & SRR1_REASON);
+	v->exits++;
+	p->exits_by_vector[VEC_SLOT(vec)]++;
+	return 0;
 }
-EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, insn_storage);

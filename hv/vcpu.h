@@ -88,7 +88,7 @@ struct vcpu {
 	 * may go straight back into the guest (vcpu_run_once()). */
 	struct hpt_lookup_cache mmio_cache, insn_cache;
 	bool resume_now;
-	bool mmio_done;     /* mmio_fast() did the access; the full exit only delivers */
+	bool fast_done;     /* storage_fast() handled the exit; the full exit only delivers */
 	bool decoded_valid; /* the last instruction word decoded, and how */
 	uint32_t decoded_word;
 	struct mmio_insn decoded;

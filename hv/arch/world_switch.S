@@ -13,9 +13,11 @@
  *  - an hcall (0xC00) from the guest's kernel takes the fast path: save r0-r13, LR, CR, CTR, XER
  *    (r14-r31 survive the C call by the ABI), run hcall_fast() on this
  *    CPU's stack with the guest's SPRs still live, and rfid back;
- *  - a hypervisor data storage interrupt (0xE00) saves every GPR and tries
- *    mmio_fast(): an access to a device page it knows is emulated there and
- *    the guest resumed at once, with the guest's SPRs still live;
+ *  - a hypervisor data or instruction storage interrupt (0xE00, 0xE20:
+ *    LPCR[VPM1] sends a guest's hash misses here) saves every GPR and tries
+ *    storage_fast(), with the guest's SPRs still live: a device access it
+ *    knows, or a fault that is the guest's own, is done there and the guest
+ *    resumed at once;
  *  - anything else, or an hcall or access that needs the run loop, saves the
  *    whole register state and "returns" from vcpu_enter() with the vector.
  */
@@ -138,7 +140,9 @@ vcpu_exit_ppr_saved:
 	.globl	guest_exit_hsrr
 guest_exit_hsrr:
 	cmpdi	%r12, VEC_HV_DATA_STORAGE
-	beq	guest_exit_hdsi
+	beq	guest_exit_storage
+	cmpdi	%r12, VEC_HV_INSN_STORAGE
+	beq	guest_exit_storage
 	GUEST_EXIT SPR_HSRR0, SPR_HSRR1
 
 	.globl	guest_exit_srr
@@ -197,12 +201,13 @@ guest_exit_sc:
 	b	vcpu_exit_common
 
 /*
- * 0xE00 from a guest: every GPR is saved (the access may name any), with
- * NIP, MSR and PPR; mmio_fast() runs on this CPU's stack with the guest's
- * SPRs live. 0: back into the guest at its (advanced) NIP; else the full
- * exit, whose state is all saved already.
+ * 0xE00/0xE20 from a guest (r12): every GPR is saved (an access may name
+ * any), with NIP, MSR, PPR and the vector; storage_fast() runs on this
+ * CPU's stack with the guest's SPRs live. 0: back into the guest at its
+ * NIP and MSR (advanced, or its own interrupt); else the full exit, whose
+ * state is all saved already.
  */
-guest_exit_hdsi:
+guest_exit_storage:
 	ld	%r11, CPU_VCPU(%r13)
 	SAVE_GUEST_VOLATILES %r11
 	STD_RANGE 14, 31, 0, %r11
@@ -212,10 +217,12 @@ guest_exit_hdsi:
 	std	%r0, VCPU_MSR(%r11)
 	mfspr	%r0, SPR_PPR		/* before the spin locks change it */
 	std	%r0, VCPU_PPR(%r11)
+	std	%r12, VCPU_EXIT(%r11)
 	ld	%r1, CPU_HCALL_SP(%r13)
 	ld	%r2, CPU_TOC(%r13)
 	mr	%r3, %r11
-	bl	mmio_fast
+	mr	%r4, %r12
+	bl	storage_fast
 	ld	%r11, CPU_VCPU(%r13)
 	cmpdi	%r3, 0
 	bne	1f
@@ -240,9 +247,7 @@ guest_exit_hdsi:
 	ld	%r11, G(11)(%r11)
 	hrfid
 
-1:	li	%r0, VEC_HV_DATA_STORAGE
-	std	%r0, VCPU_EXIT(%r11)
-	b	vcpu_exit_ppr_saved
+1:	b	vcpu_exit_ppr_saved
 
 /* The full exit for an sc: the state guest_exit_srr expects. */
 guest_exit_sc_full:
