@@ -32,8 +32,9 @@ void vcpu_reflect(struct vcpu *v, uint64_t vector, uint64_t srr1_bits);
  * (real mode, or its SLB and HPT); false if that page is not its memory. */
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn);
 /* The 0xE00/0xE20 fast path (hv/arch/world_switch.S, hv/storage_exits.c):
- * 0 done, resume the guest; 1 take the full exit; 2 done, the full exit
- * delivers an interrupt. */
+ * 0 done, resume the guest (r14-r31 unchanged); 3 done, resume with all
+ * GPRs reloaded; 1 take the full exit; 2 done, the full exit delivers an
+ * interrupt. */
 long storage_fast(struct vcpu *v, uint64_t vec);
 /* A machine check for an access nothing answers (hv/storage_exits.c). */
 void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea);

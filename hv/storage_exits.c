@@ -342,7 +342,8 @@ static long data_fast(struct vcpu *v)
 	if (!d || d->store != store || (m.gpa & (d->size - 1)))
 		return 1;
 	perform(v, d, m.gpa);
-	return 0;
+	/* 3: the access wrote a GPR the C code does not keep (r14-r31). */
+	return (!d->store && d->rt >= 14) || (d->update && d->ra >= 14) ? 3 : 0;
 }
 
 long storage_fast(struct vcpu *v, uint64_t vec)
@@ -356,7 +357,7 @@ long storage_fast(struct vcpu *v, uint64_t vec)
 		virtual_insn_fault(v);
 		rc = 0;
 	}
-	if (rc)
+	if (rc == 1)
 		return rc;
 	struct partition *p = v->part;
 	if (v->dpdes || xics_pending(&p->xics, v->id)) {
@@ -365,5 +366,5 @@ long storage_fast(struct vcpu *v, uint64_t vec)
 	}
 	v->exits++;
 	p->exits_by_vector[VEC_SLOT(vec)]++;
-	return 0;
+	return rc;
 }

@@ -225,7 +225,11 @@ guest_exit_storage:
 	bl	storage_fast
 	ld	%r11, CPU_VCPU(%r13)
 	cmpdi	%r3, 0
+	beq	2f
+	cmpdi	%r3, 3
 	bne	1f
+	LD_RANGE 14, 31, 0, %r11	/* 3: the access wrote one of them */
+2:	/* r14-r31 hold the guest's values: the C code kept them. */
 	ld	%r0, VCPU_NIP(%r11)
 	mtspr	SPR_HSRR0, %r0
 	ld	%r0, VCPU_MSR(%r11)
@@ -243,7 +247,7 @@ guest_exit_storage:
 	ld	%r0, VCPU_XER(%r11)
 	mtxer	%r0
 	LD_RANGE 0, 10, 0, %r11
-	LD_RANGE 12, 31, 0, %r11
+	LD_RANGE 12, 13, 0, %r11
 	ld	%r11, G(11)(%r11)
 	hrfid
 

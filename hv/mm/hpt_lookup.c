@@ -75,20 +75,3 @@ bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t
 	c->valid = true;
 	return true;
 }
-
-bool hpt_key_allows(uint64_t r, uint64_t amr, bool store)
-{
-	unsigned int key = (unsigned int)(((r >> 60) & 3) << 3 | ((r >> 9) & 7));
-	uint64_t bits = amr >> (62 - 2 * key); /* bit 1: loads forbidden, bit 0: stores */
-	return !(bits & (store ? 1 : 2));
-}
-
-bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store)
-{
-	bool key = (slb_v & (problem_state ? SLB_VSID_KP : SLB_VSID_KS)) != 0;
-	unsigned int pp = (unsigned int)((r & HPTE_R_PP) | ((r & HPTE_R_PP0) >> 61));
-	if (!key) /* 0, 1, 2: read/write; 3, 6: read only; others: none */
-		return pp <= 2 || (!store && (pp == 3 || pp == 6));
-	/* Key 1: 2 read/write; 1, 3 read only; others: none. */
-	return pp == 2 || (!store && (pp == 1 || pp == 3));
-}

@@ -73,12 +73,25 @@ bool hpt_lookup_cached(const struct hpt *h, struct hpt_lookup_cache *c, uint64_t
 
 /* Whether the entry's PP bits let an access through, with the segment's
  * key for the privilege (MSR[PR]) it ran at (ISA Book III, as QEMU). */
-bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store);
+static inline bool hpt_pp_allows(uint64_t slb_v, uint64_t r, bool problem_state, bool store)
+{
+	bool key = (slb_v & (problem_state ? SLB_VSID_KP : SLB_VSID_KS)) != 0;
+	unsigned int pp = (unsigned int)((r & HPTE_R_PP) | ((r & HPTE_R_PP0) >> 61));
+	if (!key) /* 0, 1, 2: read/write; 3, 6: read only; others: none */
+		return pp <= 2 || (!store && (pp == 3 || pp == 6));
+	/* Key 1: 2 read/write; 1, 3 read only; others: none. */
+	return pp == 2 || (!store && (pp == 1 || pp == 3));
+}
 
 /* Whether the guest's AMR lets an access through the entry's virtual page
  * class key (5 bits: HPTE bits 2:3 and 52:54; AMR bits 2k and 2k+1 forbid
  * loads and stores with key k), as the hardware checks it in either
  * privilege state. */
-bool hpt_key_allows(uint64_t r, uint64_t amr, bool store);
+static inline bool hpt_key_allows(uint64_t r, uint64_t amr, bool store)
+{
+	unsigned int key = (unsigned int)(((r >> 60) & 3) << 3 | ((r >> 9) & 7));
+	uint64_t bits = amr >> (62 - 2 * key); /* bit 1: loads forbidden, bit 0: stores */
+	return !(bits & (store ? 1 : 2));
+}
 
 #endif
