@@ -59,6 +59,29 @@
 	std	%r0, VCPU_XER(\v)
 .endm
 
+/*
+ * Back into the guest at HSRR0/1 (set by the caller) with what
+ * SAVE_GUEST_VOLATILES saved, r11 = the vcpu: its CFAR as it left it (no
+ * branch from there to the hrfid, which keeps it), LR, CR, CTR, XER and
+ * r0-r13. The caller has r14-r31 in place.
+ */
+.macro RESUME_GUEST_VOLATILES
+	ld	%r0, CPU_CFAR(%r13)	/* no branch from here: hrfid keeps it */
+	mtspr	SPR_CFAR, %r0
+	ld	%r0, VCPU_LR(%r11)
+	mtlr	%r0
+	ld	%r0, VCPU_CR(%r11)
+	mtcrf	0xff, %r0
+	ld	%r0, VCPU_CTR(%r11)
+	mtctr	%r0
+	ld	%r0, VCPU_XER(%r11)
+	mtxer	%r0
+	LD_RANGE 0, 10, 0, %r11
+	LD_RANGE 12, 13, 0, %r11
+	ld	%r11, G(11)(%r11)
+	hrfid
+.endm
+
 	.section ".text", "ax"
 
 FUNC(vcpu_enter)
@@ -175,20 +198,7 @@ guest_exit_sc:
 	mtspr	SPR_HSRR0, %r0
 	mfspr	%r0, SPR_SRR1
 	mtspr	SPR_HSRR1, %r0
-	ld	%r0, CPU_CFAR(%r13)
-	mtspr	SPR_CFAR, %r0
-	ld	%r0, VCPU_LR(%r11)
-	mtlr	%r0
-	ld	%r0, VCPU_CR(%r11)
-	mtcrf	0xff, %r0
-	ld	%r0, VCPU_CTR(%r11)
-	mtctr	%r0
-	ld	%r0, VCPU_XER(%r11)
-	mtxer	%r0
-	LD_RANGE 0, 10, 0, %r11
-	LD_RANGE 12, 13, 0, %r11
-	ld	%r11, G(11)(%r11)
-	hrfid
+	RESUME_GUEST_VOLATILES
 
 1:	/* hcall_fast wants the run loop: r14-r31 are still the guest's. */
 	STD_RANGE 14, 31, 0, %r11
@@ -236,20 +246,7 @@ guest_exit_storage:
 	mtspr	SPR_HSRR1, %r0
 	ld	%r0, VCPU_PPR(%r11)
 	mtspr	SPR_PPR, %r0
-	ld	%r0, CPU_CFAR(%r13)	/* no branch from here: hrfid keeps it */
-	mtspr	SPR_CFAR, %r0
-	ld	%r0, VCPU_LR(%r11)
-	mtlr	%r0
-	ld	%r0, VCPU_CR(%r11)
-	mtcrf	0xff, %r0
-	ld	%r0, VCPU_CTR(%r11)
-	mtctr	%r0
-	ld	%r0, VCPU_XER(%r11)
-	mtxer	%r0
-	LD_RANGE 0, 10, 0, %r11
-	LD_RANGE 12, 13, 0, %r11
-	ld	%r11, G(11)(%r11)
-	hrfid
+	RESUME_GUEST_VOLATILES
 
 1:	b	vcpu_exit_ppr_saved
 
