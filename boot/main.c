@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include "drivers/opal/opal.h"
+#include "drivers/opal/rtc.h"
 #include "hcall/hcall.h"
 #include "hv/arch/ptab.h"
 #include "hv/config/config.h"
@@ -168,6 +169,7 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 	hvprint("memory: %llu MiB free for guests and the hypervisor in %u extents",
 		(unsigned long long)(hv_free_bytes() >> 20), hv_palloc.nfree);
 
+	rtc_anchor(); /* once, here: a read of the firmware clock is slow */
 	unsigned int online = smp_start(&platform);
 	hvprint("smp: %u of %u CPUs online", online, platform.ncpus);
 

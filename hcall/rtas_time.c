@@ -1,4 +1,5 @@
-/* RTAS get-time-of-day and set-time-of-day: the firmware clock, moved per partition. */
+/* RTAS get-time-of-day and set-time-of-day: the firmware clock (read once,
+ * carried on by the timebase: drivers/opal/rtc.h), moved per partition. */
 #include "hcall/hcall.h"
 #include "drivers/opal/rtc.h"
 #include "hv/papr/rtas.h"
@@ -8,7 +9,7 @@
 static int32_t rtas_get_time_of_day(struct vcpu *v, struct rtas_args *a)
 {
 	struct rtc_time t;
-	if (rtc_read(&t))
+	if (rtc_now(&t))
 		return RTAS_HW_ERROR;
 	rtc_from_epoch(rtc_to_epoch(&t) + v->part->rtc_offset, &t);
 	uint32_t f[7] = { t.year, t.month, t.day, t.hour, t.minute, t.second, t.nanosecond };
@@ -27,7 +28,7 @@ static int32_t rtas_set_time_of_day(struct vcpu *v, struct rtas_args *a)
 	if (want.month < 1 || want.month > 12 || want.day < 1 || want.day > 31 || want.hour > 23 || want.minute > 59 ||
 	    want.second > 60)
 		return RTAS_PARAM_ERROR;
-	if (rtc_read(&now))
+	if (rtc_now(&now))
 		return RTAS_HW_ERROR;
 	v->part->rtc_offset = rtc_to_epoch(&want) - rtc_to_epoch(&now);
 	return RTAS_OK;

@@ -1,5 +1,7 @@
 #include "drivers/opal/rtc.h"
 #include "drivers/opal/opal.h"
+#include "drivers/timebase.h"
+#include "hv/lib/spinlock.h"
 
 static uint32_t bcd(uint64_t v)
 {
@@ -26,5 +28,42 @@ int rtc_read(struct rtc_time *t)
 	t->minute = bcd((hmsm >> 48) & 0xff);
 	t->second = bcd((hmsm >> 40) & 0xff);
 	t->nanosecond = bcd((hmsm >> 32) & 0xff) * 10000000;
+	return 0;
+}
+
+static struct spinlock anchor_lock = SPINLOCK_INIT;
+static int anchor_state; /* 0 not read yet, 1 anchored, -1 no RTC */
+static int64_t anchor_secs;
+static uint32_t anchor_ns;
+static uint64_t anchor_tb;
+
+void rtc_anchor(void)
+{
+	spin_lock(&anchor_lock);
+	if (!anchor_state) {
+		struct rtc_time t;
+		if (rtc_read(&t)) {
+			anchor_state = -1;
+		} else {
+			anchor_tb = tb_now();
+			anchor_secs = rtc_to_epoch(&t);
+			anchor_ns = t.nanosecond;
+			anchor_state = 1;
+		}
+	}
+	spin_unlock(&anchor_lock);
+}
+
+int rtc_now(struct rtc_time *t)
+{
+	rtc_anchor();
+	if (anchor_state < 0 || !tb_freq)
+		return -1;
+	uint64_t ticks = tb_now() - anchor_tb;
+	/* Whole seconds first: ticks * 10^9 would overflow after 36 s. */
+	uint64_t ns = anchor_ns + (ticks % tb_freq) * 1000000000ull / tb_freq;
+	int64_t secs = anchor_secs + (int64_t)(ticks / tb_freq) + (int64_t)(ns / 1000000000ull);
+	rtc_from_epoch(secs, t);
+	t->nanosecond = (uint32_t)(ns % 1000000000ull);
 	return 0;
 }
