@@ -33,7 +33,7 @@ static void unmap_memory(void *ctx, uint64_t gpa)
 {
 	struct partition *p = ctx;
 	spin_lock(&p->hpt_lock);
-	hpt_remove_range(&p->hpt, gpa);
+	hpt_remove_range(&p->hpt, gpa, true);
 	spin_unlock(&p->hpt_lock);
 }
 

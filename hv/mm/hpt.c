@@ -607,10 +607,10 @@ int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, boo
 	return 0;
 }
 
-void hpt_remove_range(struct hpt *h, uint64_t gpa)
+void hpt_remove_range(struct hpt *h, uint64_t gpa, bool mapped)
 {
 	unsigned int i;
-	for (i = 0; i < h->nranges && h->ranges[i].gpa != gpa; i++)
+	for (i = 0; i < h->nranges && (h->ranges[i].gpa != gpa || !h->ranges[i].host != !mapped); i++)
 		;
 	if (i == h->nranges)
 		return;

@@ -42,13 +42,25 @@ static unsigned int slot = 99;
 
 /* ---- page mapping (4K pages in our segment) ---- */
 
+static uint64_t last_slot; /* of the last H_ENTER that succeeded */
+
 static long enter_page(uint64_t ea, uint64_t ra, uint64_t wimg, uint64_t pp)
 {
 	uint64_t out[9];
 	uint64_t va = (VSID << 28) | (ea & 0x0fffffffull);
 	uint64_t pteh = ((va >> 23) << 7) | HPTE_V_VALID;
 	uint64_t ptex = ((VSID ^ ((ea & 0x0fffffffull) >> 12)) & nptegs_mask) * 8;
-	return hcall(H_ENTER, out, 0, ptex, pteh, ra | wimg | pp, 0, 0);
+	long rc = hcall(H_ENTER, out, 0, ptex, pteh, ra | wimg | pp, 0, 0);
+	if (rc == H_SUCCESS)
+		last_slot = out[0];
+	return rc;
+}
+
+static void remove_slot(uint64_t slot_nr)
+{
+	uint64_t out[9];
+	check(hcall(H_REMOVE, out, 0, slot_nr, 0, 0, 0, 0) == H_SUCCESS, "H_REMOVE of slot %llu",
+	      (unsigned long long)slot_nr);
 }
 
 /* Maps read-write (PP 2). */
@@ -521,6 +533,45 @@ static void storage_keys(void)
 	check(lwbrx(EA_BAR0, 8) == 0 && fault_info[2] == dsi + 2, "key 0 pages were never affected");
 }
 
+/* The hypervisor remembers the entry of a vCPU's last emulated page; a
+ * changed entry must never be used as it was: the same EA moved from a
+ * register page to a page no BAR decodes reads ones, and moved to our own
+ * RAM reaches the RAM. */
+static void changed_translations(void)
+{
+	static uint32_t ram[1024] __attribute__((aligned(4096)));
+	const uint64_t ea = EA_BASE + 0x5000;
+	check(enter_page(ea, mem32_cpu, HPTE_R_I | HPTE_R_G, 0x2) == H_SUCCESS, "BAR0 mapped at a second EA");
+	check(lwz0(ea + 0x80) == 0 && lwz0(ea + 0x80) == 0, "BAR0 beyond its registers reads 0 (twice)");
+	remove_slot(last_slot);
+	check(enter_page(ea, mem32_cpu + 0x100000, HPTE_R_I | HPTE_R_G, 0x2) == H_SUCCESS, "the EA moved");
+	check(lwz0(ea + 0x80) == 0xffffffff, "then it reads what is there now: nothing (ones)");
+	remove_slot(last_slot);
+	ram[0x20] = 0x11223344;
+	check(enter_page(ea, (uint64_t)(uintptr_t)ram, HPTE_R_M, 0x2) == H_SUCCESS, "the EA moved to our RAM");
+	check(lwz0(ea + 0x80) == 0x11223344, "and reads the RAM");
+	stw0(ea + 0x84, 0x55667788);
+	check(ram[0x21] == 0x55667788, "and writes it");
+	remove_slot(last_slot);
+}
+
+/* A memory BAR moved under an EA that had been a device page of this vCPU
+ * is memory at once (the ranges changed), and its old place reads ones. */
+static void moved_memory_bar(void)
+{
+	const uint64_t ea = EA_BASE + 0x200000, at = mem64_cpu + 0x100000;
+	check(enter_page(ea, at, HPTE_R_I | HPTE_R_G, 0x2) == H_SUCCESS, "a page of the 64-bit window mapped");
+	check(ld0(ea) == ~0ull && ld0(ea) == ~0ull, "no BAR there yet: ones (twice)");
+	cfg_write(0x04, 2, 0);
+	cfg_write(0x18, 4, (uint32_t)at | 0xc);
+	cfg_write(0x1c, 4, (uint32_t)(at >> 32));
+	cfg_write(0x04, 2, 0x2); /* memory space */
+	/* The state table's first word: peer 0 (we) runs. */
+	check((vload(ea) >> 32) == 0x01000000, "BAR2 moved there: the shared memory (%llx)",
+	      (unsigned long long)vload(ea));
+	check(vload(EA_SHM) == ~0ull, "its old place reads ones");
+}
+
 static void tces(void)
 {
 	uint64_t out[9];
@@ -659,6 +710,7 @@ void guest_main(void)
 	}
 	register_forms(0);
 	storage_keys();
+	changed_translations();
 	tces();
 	doorbells();
 	shared_memory(); /* the peer waits for this one's words, then rings */
@@ -670,4 +722,5 @@ void guest_main(void)
 	check(src >= 0x1300, "from the MSI source (0x%llx)", (unsigned long long)src);
 	uint64_t out[9];
 	hcall(H_EOI, out, 0xff000000u | src, 0, 0, 0, 0, 0);
+	moved_memory_bar();
 }

@@ -38,9 +38,15 @@ static int map_memory(void *ctx, uint64_t gpa, uint64_t size, uint64_t host, boo
 	mapped[k][nmapped[k]++] = (struct pci_memory_segment){ gpa, size, host, ro };
 	return 0;
 }
+static uint64_t unmapped[2][8];
+static unsigned int nunmapped[2];
 static void unmap_memory(void *ctx, uint64_t gpa)
 {
-	(void)ctx, (void)gpa;
+	struct side *s = ctx;
+	unsigned int k = (unsigned int)(s - sides);
+	if (nunmapped[k] < 8)
+		unmapped[k][nunmapped[k]] = gpa;
+	nunmapped[k]++;
 }
 static void raise_msi(void *ctx, uint32_t irq)
 {
@@ -83,6 +89,7 @@ static int setup_with(uint64_t output_size)
 {
 	memset(sides, 0, sizeof(sides));
 	memset(nmapped, 0, sizeof(nmapped));
+	memset(nunmapped, 0, sizeof(nunmapped));
 	sides[0].alive = sides[1].alive = true;
 	phb_init(&b0, 0, &hooks0);
 	phb_init(&b1, 0, &hooks1);
@@ -258,6 +265,19 @@ static void sections_and_state_table(void **state)
 	assert_int_equal(mapped[0][3].offset, pci + out + 64 * 1024);
 	assert_true(mapped[0][3].read_only);
 	assert_int_equal(mapped[0][3].host, r.host + out + 64 * 1024);
+	/* Memory space off: every segment withdrawn; the BAR moved and on
+	 * again: every segment at its new place. */
+	assert_int_equal(phb_config_write(&b0, CFG(1, PCI_COMMAND), 2, 0), 0);
+	assert_int_equal(nunmapped[0], 4);
+	assert_int_equal(unmapped[0][0], pci);
+	assert_int_equal(unmapped[0][3], pci + out + 64 * 1024);
+	uint64_t moved = pci + 0x1000000;
+	assert_int_equal(phb_config_write(&b0, CFG(1, 0x18), 4, (uint32_t)moved | 0xc), 0);
+	assert_int_equal(phb_config_write(&b0, CFG(1, 0x1c), 4, (uint32_t)(moved >> 32)), 0);
+	assert_int_equal(phb_config_write(&b0, CFG(1, PCI_COMMAND), 2, PCI_COMMAND_MEMORY), 0);
+	assert_int_equal(nmapped[0], 8);
+	assert_int_equal(mapped[0][4].offset, moved);
+	assert_int_equal(nunmapped[0], 4);
 	/* The state table follows the peers. */
 	ivshmem_peer_state(&r.peer[1], true);
 	assert_int_equal(mem[4], 1);

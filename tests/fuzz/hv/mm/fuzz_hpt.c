@@ -309,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 7: /* the mapped range withdrawn, or declared again */
 			rc = H_SUCCESS;
 			if (shm_present)
-				hpt_remove_range(&h, SHM);
+				hpt_remove_range(&h, SHM, true);
 			else
 				CHECK(hpt_add_range(&h, SHM, SHM_SIZE, SHM_HOST, shm_read_only) == 0);
 			shm_present = !shm_present;

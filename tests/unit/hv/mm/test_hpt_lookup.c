@@ -234,7 +234,7 @@ static void withdrawn_memory_becomes_absent_and_comes_back(void **state)
 	const uint64_t vsid = 0x77, ea = 0x30000, g = group_of(vsid, ea, 12, false), v = pteh_of(vsid, ea, 12, false);
 	uint64_t slot, out[8];
 	assert_int_equal(enter(0, g, v, ptel_of(SHM + 0x2000, 0, IG), &slot), H_SUCCESS);
-	hpt_remove_range(&h, SHM);
+	hpt_remove_range(&h, SHM, true);
 	assert_int_equal(ntlb, 1);
 	assert_int_equal(raw(slot, 0) & (HPTE_V_VALID | HPTE_V_ABSENT), HPTE_V_ABSENT);
 	assert_int_equal(hpt_h_read(&h, 0, slot, out), H_SUCCESS);
@@ -268,6 +268,16 @@ static void ranges_are_checked(void **state)
 	assert_int_equal(hpt_range_of(&h, MMIO, 0x1000)->host, 0);
 	/* A span partly in the mapped range is nothing. */
 	assert_null(hpt_range_of(&h, SHM + 4 * MiB - 0x1000, 0x2000));
+	/* A mapped range where the emulated one starts (a BAR at the start of
+	 * its window): each removal takes its own kind. */
+	assert_int_equal(hpt_add_range(&h, MMIO, 0x10000, 0x90000000, true), 0);
+	assert_int_equal(hpt_range_of(&h, MMIO, 0x1000)->host, 0x90000000);
+	hpt_remove_range(&h, MMIO, true);
+	assert_int_equal(hpt_range_of(&h, MMIO, 0x1000)->host, 0);               /* the window is still there */
+	assert_int_equal(hpt_add_range(&h, MMIO, 0x10000, 0x90000000, true), 0); /* and the memory was gone */
+	hpt_remove_range(&h, MMIO, false);
+	assert_int_equal(hpt_range_of(&h, MMIO, 0x1000)->host, 0x90000000);
+	assert_null(hpt_range_of(&h, MMIO + 0x10000, 0x1000));
 }
 
 static void large_pages_secondary_hash_and_tera_segments(void **state)
