@@ -183,9 +183,6 @@ static void system_reset(struct vcpu *v)
 
 void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 {
-	static uint64_t resume_min_ticks; /* less than this left: back to the scheduler */
-	if (!resume_min_ticks)
-		resume_min_ticks = us_to_tb(5);
 	struct partition *p = v->part;
 	if (c->last_loaded != v || v->needs_load) {
 		if (c->last_loaded && c->last_loaded != v)
@@ -250,7 +247,8 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 			return;
 		v->resume_now = false;
 		uint64_t now = tb_now();
-		if ((int64_t)(c->entry_ends - now) < (int64_t)resume_min_ticks || v->state != VCPU_RUNNABLE ||
+		/* less than 5 us left: back to the scheduler */
+		if ((int64_t)(c->entry_ends - now) < (int64_t)us_to_tb(5) || v->state != VCPU_RUNNABLE ||
 		    p->state != PART_RUNNING)
 			return;
 		slice_ticks = c->entry_ends - now;

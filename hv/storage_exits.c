@@ -58,7 +58,11 @@ void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea)
 	v->msr |= MSR_ME;
 }
 
-bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
+/* The instruction at v's NIP. cached_only (the fast path): only through
+ * the page this vCPU's instruction cache holds, without the HPT lock (a
+ * race with the guest's own table changes only hurts the guest); else
+ * looked up, and the cache filled. Inlined: each caller gets its own. */
+static inline __attribute__((always_inline)) bool fetch_insn(struct vcpu *v, bool cached_only, uint32_t *insn)
 {
 	struct partition *p = v->part;
 	const uint8_t *b;
@@ -67,12 +71,16 @@ bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
 	} else {
 		uint64_t slb_v;
 		struct hpt_match m;
-		bool hit;
+		bool found, hit;
 		if (!slb_find(v->nip, &slb_v))
 			return false;
-		spin_lock(&p->hpt_lock);
-		bool found = hpt_lookup_cached(&p->hpt, &v->insn_cache, slb_v, v->nip, &m, &hit);
-		spin_unlock(&p->hpt_lock);
+		if (cached_only) {
+			found = hpt_lookup_cache_hit(&p->hpt, &v->insn_cache, slb_v, v->nip, &m);
+		} else {
+			spin_lock(&p->hpt_lock);
+			found = hpt_lookup_cached(&p->hpt, &v->insn_cache, slb_v, v->nip, &m, &hit);
+			spin_unlock(&p->hpt_lock);
+		}
 		if (!found || m.absent)
 			return false;
 		b = (const uint8_t *)(uintptr_t)m.host;
@@ -82,6 +90,11 @@ bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
 	uint32_t w = be32_load(b);
 	*insn = (v->msr & MSR_LE) ? __builtin_bswap32(w) : w;
 	return true;
+}
+
+bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
+{
+	return fetch_insn(v, false, insn);
 }
 
 static void reflect_dsi(struct vcpu *v, uint64_t dsisr)
@@ -303,7 +316,7 @@ EXIT_HANDLER(hisi, VEC_HV_INSN_STORAGE, insn_storage);
  */
 static long data_fast(struct vcpu *v)
 {
-	uint64_t ea = mfspr(SPR_HDAR), hdsisr = mfspr(SPR_HDSISR), slb_v, islb_v;
+	uint64_t ea = mfspr(SPR_HDAR), hdsisr = mfspr(SPR_HDSISR), slb_v;
 	if (!(v->msr & MSR_DR))
 		return 1;
 	v->hdar = ea;
@@ -315,7 +328,7 @@ static long data_fast(struct vcpu *v)
 	/* No HPT lock for the cached entries: racing the guest's own changes to
 	 * its table only hurts the guest (hv/mm/hpt_lookup.h). */
 	struct partition *p = v->part;
-	struct hpt_match m, im;
+	struct hpt_match m;
 	bool store = (hdsisr & DSISR_STORE) != 0;
 	if (!slb_find(ea, &slb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->mmio_cache, slb_v, ea, &m)) {
 		if (device_page(v, ea))
@@ -326,19 +339,10 @@ static long data_fast(struct vcpu *v)
 	if (!m.absent || !hpt_pp_allows(slb_v, m.r, (v->msr & MSR_PR) != 0, store) ||
 	    !hpt_key_allows(m.r, mfspr(SPR_AMR), store))
 		return 1;
-	const uint8_t *at;
-	if (!(v->msr & MSR_IR)) {
-		at = guest_ptr(p, v->nip & 0x0fffffffffffffffull, 4);
-	} else {
-		if (!slb_find(v->nip, &islb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->insn_cache, islb_v, v->nip, &im) ||
-		    im.absent)
-			return 1;
-		at = (const uint8_t *)(uintptr_t)im.host;
-	}
-	if (!at)
+	uint32_t insn;
+	if (!fetch_insn(v, true, &insn))
 		return 1;
-	uint32_t w = be32_load(at);
-	const struct mmio_insn *d = decode(v, (v->msr & MSR_LE) ? __builtin_bswap32(w) : w);
+	const struct mmio_insn *d = decode(v, insn);
 	if (!d || d->store != store || (m.gpa & (d->size - 1)))
 		return 1;
 	perform(v, d, m.gpa);

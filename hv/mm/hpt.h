@@ -195,8 +195,8 @@ uint64_t hpt_vrma_lpcr_vrmasd(unsigned int page_shift); /* LPCR VRMASD field val
 /* Declares a range beyond RAM (host 0: emulated): 4 KiB aligned, not
  * overlapping RAM or another range of the same kind; -1 if not (or full). */
 int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, bool read_only);
-/* Withdraws the mapped (mapped) or emulated range at gpa (a mapped range
- * may start where the emulated one around it does): a mapped range's valid
+/* Withdraws the range at gpa of that kind, mapped or emulated (a mapped
+ * range may start where the emulated one around it does): a mapped range's valid
  * entries become absent (keeping their guest-real address), so the next
  * access faults and is resolved against the ranges then declared. */
 void hpt_remove_range(struct hpt *h, uint64_t gpa, bool mapped);
