@@ -5,6 +5,7 @@
 #include <string.h>
 #include "drivers/opal/opal.h"
 #include "drivers/opal/rtc.h"
+#include "drivers/pci/host_pci.h"
 #include "hcall/hcall.h"
 #include "hv/arch/ptab.h"
 #include "hv/config/config.h"
@@ -57,6 +58,11 @@ static void add_busy(struct plat_rsv *b, unsigned int *n, uint64_t start, uint64
 }
 
 static struct hv_config config;
+
+static unsigned int cpu_index(void)
+{
+	return this_cpu()->index;
+}
 
 static void start_thread_loop(void *arg)
 {
@@ -172,6 +178,9 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 	rtc_anchor(); /* once, here: a read of the firmware clock is slow */
 	unsigned int online = smp_start(&platform);
 	hvprint("smp: %u of %u CPUs online", online, platform.ncpus);
+
+	struct host_pci_options pci = { strstr(platform.bootargs, "hostdma=bypass") != NULL, ncpus, cpu_index };
+	host_pci_init(fdt, &pci);
 
 	hvtest_run(platform.bootargs);
 

@@ -4,6 +4,7 @@
 #include "hv/lib/log.h"
 #include "arch/spr.h"
 #include "drivers/opal/opal.h"
+#include "drivers/pci/host_pci.h"
 
 static uint32_t stopping;
 
@@ -32,6 +33,7 @@ void panic(const char *fmt, ...)
 void machine_power_off(void)
 {
 	claim_stop();
+	host_pci_shutdown(); /* drives consistent before the power goes */
 	hvprint("powering off");
 	opal_power_off();
 }

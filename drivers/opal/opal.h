@@ -14,6 +14,32 @@
 #define OPAL_QUERY_CPU_STATUS 42
 #define OPAL_REINIT_CPUS      70
 
+/* PCI (skiboot include/opal-api.h); used by drivers/pci/host_pci.c. */
+#define OPAL_PCI_CONFIG_READ_BYTE       13
+#define OPAL_PCI_CONFIG_READ_HALF_WORD  14
+#define OPAL_PCI_CONFIG_READ_WORD       15
+#define OPAL_PCI_CONFIG_WRITE_BYTE      16
+#define OPAL_PCI_CONFIG_WRITE_HALF_WORD 17
+#define OPAL_PCI_CONFIG_WRITE_WORD      18
+#define OPAL_PCI_EEH_FREEZE_STATUS      23
+#define OPAL_PCI_EEH_FREEZE_CLEAR       26
+#define OPAL_PCI_MAP_PE_MMIO_WINDOW     29
+#define OPAL_PCI_SET_PE                 31
+#define OPAL_PCI_SET_PELTV              32
+#define OPAL_PCI_MAP_PE_DMA_WINDOW      44
+#define OPAL_PCI_MAP_PE_DMA_WINDOW_REAL 45
+#define OPAL_PCI_TCE_KILL               126
+
+#define OPAL_M32_WINDOW_TYPE             1
+#define OPAL_PCI_BUS_ALL                 7 /* compare the whole bus number */
+#define OPAL_COMPARE_RID_DEVICE_NUMBER   1
+#define OPAL_COMPARE_RID_FUNCTION_NUMBER 1
+#define OPAL_MAP_PE                      1
+#define OPAL_ADD_PE_TO_DOMAIN            1
+#define OPAL_EEH_STOPPED_NOT_FROZEN      0
+#define OPAL_EEH_ACTION_CLEAR_FREEZE_ALL 3
+#define OPAL_PCI_TCE_KILL_PE             1
+
 #define OPAL_SUCCESS    0
 #define OPAL_PARAMETER  -1
 #define OPAL_BUSY       -2

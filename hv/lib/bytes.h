@@ -47,6 +47,33 @@ static inline uint64_t le64_load(const void *p)
 	return v;
 }
 
+static inline uint16_t le16_load(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t le32_load(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+static inline void le32_store(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+}
+
+static inline void le64_store(void *p, uint64_t v)
+{
+	le32_store(p, (uint32_t)v);
+	le32_store((uint8_t *)p + 4, (uint32_t)(v >> 32));
+}
+
 /* An n-byte (1..8) unsigned field in either byte order. */
 static inline uint64_t uint_load(const void *p, unsigned int n, bool little_endian)
 {

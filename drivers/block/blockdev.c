@@ -1,0 +1,140 @@
+#include <string.h>
+#include "drivers/block/blockdev.h"
+
+static struct blockdev *registered;
+
+enum blk_status blockdev_check(const struct blockdev *bd, const struct blk_request *r)
+{
+	if (bd->failed)
+		return BLK_EIO;
+	switch (r->op) {
+	case BLK_FLUSH:
+		return BLK_OK;
+	case BLK_WRITE:
+	case BLK_DISCARD:
+	case BLK_WRITE_ZEROES:
+		if (bd->read_only)
+			return BLK_EROFS;
+		if ((r->op == BLK_DISCARD && !bd->can_discard) || (r->op == BLK_WRITE_ZEROES && !bd->can_write_zeroes))
+			return BLK_EINVAL;
+		break;
+	case BLK_READ:
+		break;
+	default:
+		return BLK_EINVAL;
+	}
+	if (!r->nblocks || r->lba >= bd->nblocks || r->nblocks > bd->nblocks - r->lba)
+		return BLK_EINVAL;
+	if (r->op == BLK_READ || r->op == BLK_WRITE) {
+		if (r->nblocks > bd->max_blocks || !r->nsegs || r->nsegs > BLK_MAX_SEGS)
+			return BLK_EINVAL;
+		uint64_t bytes = 0;
+		for (unsigned int i = 0; i < r->nsegs; i++) {
+			if (!r->segs[i].len || r->segs[i].addr + r->segs[i].len < r->segs[i].addr)
+				return BLK_EINVAL;
+			bytes += r->segs[i].len;
+		}
+		if (bytes != (uint64_t)r->nblocks * bd->block_size)
+			return BLK_EINVAL;
+	}
+	return BLK_OK;
+}
+
+int blockdev_submit(struct blockdev *bd, struct blk_request *r)
+{
+	enum blk_status s = blockdev_check(bd, r);
+	if (s != BLK_OK) {
+		bd->stats.errors++;
+		return (int)s;
+	}
+	int rc = bd->ops->submit(bd, r);
+	if (rc)
+		return rc;
+	switch (r->op) {
+	case BLK_READ:
+		bd->stats.reads++;
+		bd->stats.read_blocks += r->nblocks;
+		break;
+	case BLK_WRITE:
+		bd->stats.writes++;
+		bd->stats.write_blocks += r->nblocks;
+		break;
+	case BLK_FLUSH:
+		bd->stats.flushes++;
+		break;
+	default:
+		bd->stats.others++;
+	}
+	return 0;
+}
+
+unsigned int blockdev_poll(struct blockdev *bd)
+{
+	return bd->ops->poll(bd);
+}
+
+struct sync_wait {
+	volatile bool done;
+	enum blk_status status;
+};
+
+static void sync_done(struct blk_request *r, enum blk_status status)
+{
+	struct sync_wait *w = r->ctx;
+	w->status = status;
+	w->done = true;
+}
+
+enum blk_status blockdev_sync(struct blockdev *bd, enum blk_op op, uint64_t lba, uint32_t nblocks, void *buf)
+{
+	struct blk_seg seg = { (uint64_t)(uintptr_t)buf, (uint32_t)((uint64_t)nblocks * bd->block_size) };
+	struct sync_wait w = { false, BLK_OK };
+	struct blk_request r;
+	memset(&r, 0, sizeof(r));
+	r.op = op;
+	r.lba = lba;
+	r.nblocks = nblocks;
+	r.segs = &seg;
+	r.nsegs = (op == BLK_READ || op == BLK_WRITE) ? 1 : 0;
+	r.done = sync_done;
+	r.ctx = &w;
+	int rc;
+	/* The driver bounds every wait (its command timeouts), so this ends. */
+	while ((rc = blockdev_submit(bd, &r)) == -1)
+		blockdev_poll(bd);
+	if (rc > 0)
+		return (enum blk_status)rc;
+	while (!w.done)
+		blockdev_poll(bd);
+	if (w.status != BLK_OK)
+		bd->stats.errors++;
+	return w.status;
+}
+
+void blockdev_register(struct blockdev *bd)
+{
+	struct blockdev **p = &registered;
+	while (*p)
+		p = &(*p)->next_registered;
+	bd->next_registered = NULL;
+	*p = bd;
+}
+
+struct blockdev *blockdev_find(const char *name)
+{
+	for (struct blockdev *bd = registered; bd; bd = bd->next_registered)
+		if (!strcmp(bd->name, name))
+			return bd;
+	return NULL;
+}
+
+struct blockdev *blockdev_first(void)
+{
+	return registered;
+}
+
+const char *blk_status_name(enum blk_status s)
+{
+	static const char *names[] = { "ok", "I/O error", "invalid request", "read-only", "no DMA space", "canceled" };
+	return (unsigned int)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
