@@ -179,7 +179,15 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 	unsigned int online = smp_start(&platform);
 	hvprint("smp: %u of %u CPUs online", online, platform.ncpus);
 
-	struct host_pci_options pci = { strstr(platform.bootargs, "hostdma=bypass") != NULL, ncpus, cpu_index };
+	struct host_pci_options pci = { .bypass = strstr(platform.bootargs, "hostdma=bypass") != NULL,
+					.threads = ncpus,
+					.thread_index = cpu_index };
+	if (hvtest_enabled(platform.bootargs, "nvme-never-ready"))
+		pci.faults |= HOST_FAULT_NVME_NEVER_READY;
+	if (hvtest_enabled(platform.bootargs, "nvme-lost-doorbell"))
+		pci.faults |= HOST_FAULT_NVME_LOST_DOORBELL;
+	if (hvtest_enabled(platform.bootargs, "nvme-fatal"))
+		pci.faults |= HOST_FAULT_NVME_FATAL;
 	host_pci_init(fdt, &pci);
 
 	hvtest_run(platform.bootargs);

@@ -95,4 +95,5 @@ void hvtest_run(const char *bootargs)
 		fault_test();
 	if (hvtest_enabled(bootargs, "echo"))
 		echo_test();
+	hvtest_disks(bootargs);
 }

@@ -13,5 +13,7 @@ int hvtest_enabled(const char *bootargs, const char *name);
 void *hvtest_mangle_fdt(void *fdt, const char *bootargs);
 /* fault / echo: run after boot, before partitions or the self-test. */
 void hvtest_run(const char *bootargs);
+/* disk-io / disk-records / disk-bench: the host drives (hv/hvtest_disk.c). */
+void hvtest_disks(const char *bootargs);
 
 #endif

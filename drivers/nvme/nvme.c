@@ -704,6 +704,7 @@ static void check_timeouts(struct nvme_ctrl *c, struct nvme_queue *q)
 	q->last_timeout_scan_us = t;
 	uint32_t csts = rd32(c, NVME_REG_CSTS);
 	if (csts == ~0u || (csts & NVME_CSTS_CFS)) {
+		c->reset_reason = csts == ~0u ? "its registers read all-ones" : "it reported a fatal status (CSTS.CFS)";
 		if (!c->reset_pending)
 			log_error("%s: %s", c->name,
 				  csts == ~0u ? "the controller stopped answering (registers read all-ones)"
@@ -716,6 +717,8 @@ static void check_timeouts(struct nvme_ctrl *c, struct nvme_queue *q)
 		if (!cmd->in_use || (int64_t)(t - cmd->deadline_us) <= 0)
 			continue;
 		if (!q->qid || cmd->aborted) {
+			c->reset_reason = q->qid ? "a timed-out command did not answer its abort"
+						 : "an abort timed out";
 			c->reset_pending = true;
 			continue;
 		}
@@ -751,7 +754,7 @@ unsigned int nvme_ctrl_poll(struct nvme_ctrl *c)
 	if (c->admin.inflight)
 		n += poll_queue(c, &c->admin);
 	if (c->reset_pending)
-		nvme_ctrl_reset(c, "a command or the controller stopped answering");
+		nvme_ctrl_reset(c, c->reset_reason ? c->reset_reason : "it stopped answering");
 	return n;
 }
 

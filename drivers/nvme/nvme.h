@@ -116,6 +116,7 @@ struct nvme_ctrl {
 	unsigned int nns;
 	struct spinlock reset_lock;
 	volatile bool reset_pending;
+	const char *reset_reason;
 	uint8_t *scratch; /* one page for Identify and DSM ranges */
 	uint64_t scratch_bus;
 	struct nvme_stats stats;

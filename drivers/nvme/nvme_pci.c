@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "arch/io.h"
 #include "drivers/nvme/nvme.h"
+#include "drivers/nvme/nvme_defs.h"
 #include "drivers/pci/host_pci.h"
 #include "drivers/timebase.h"
 #include "hv/lib/log.h"
@@ -23,13 +24,34 @@ static struct host_pci_dev *dev_of(void *ctx)
 	return ctx;
 }
 
+/* Injected faults (host_pci_opts.faults), on the first controller only. */
+static unsigned int io_doorbells;
+static bool fatal_shown;
+
+static bool faulty(void *ctx, unsigned int fault)
+{
+	return (host_pci_opts.faults & fault) && ctx == ctrl_dev[0];
+}
+
 static uint32_t reg_read(void *ctx, uint32_t reg)
 {
-	return ci_read32_le(dev_of(ctx)->bar[0].cpu + reg);
+	uint32_t v = ci_read32_le(dev_of(ctx)->bar[0].cpu + reg);
+	if (reg == NVME_REG_CSTS && faulty(ctx, HOST_FAULT_NVME_NEVER_READY))
+		v &= ~NVME_CSTS_RDY;
+	if (reg == NVME_REG_CSTS && faulty(ctx, HOST_FAULT_NVME_FATAL) && io_doorbells >= 20 && !fatal_shown &&
+	    (v & NVME_CSTS_RDY)) {
+		v |= NVME_CSTS_CFS;
+		fatal_shown = true; /* once: the reset that follows brings it back */
+	}
+	return v;
 }
 
 static void reg_write(void *ctx, uint32_t reg, uint32_t v)
 {
+	/* I/O submission doorbells: 0x1008, 0x1018, ... (stride 4) */
+	if (reg > NVME_REG_DBS + 4 && !(reg & 4) && ctx == ctrl_dev[0] && ++io_doorbells == 20 &&
+	    faulty(ctx, HOST_FAULT_NVME_LOST_DOORBELL))
+		return;
 	ci_write32_le(dev_of(ctx)->bar[0].cpu + reg, v);
 }
 
@@ -98,6 +120,8 @@ static int nvme_probe(struct host_pci_dev *d)
 	struct nvme_ops ops = { d,        reg_read, reg_write, mem_alloc,    dma_map, dma_unmap,
 				dma_sync, now_us,   delay_us,  thread_index, recover };
 	nvme_ctrl_init(c, name, &ops, host_pci_opts.threads);
+	if (host_pci_opts.faults && !nctrls)
+		c->io_timeout_us = c->admin_timeout_us = 2000000; /* the tests wait for timeouts */
 	ctrl_dev[nctrls] = d;
 	d->driver_data = c;
 	nctrls++;

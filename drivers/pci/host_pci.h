@@ -56,8 +56,15 @@ struct host_pci_driver {
 #define HOST_PCI_DRIVER(id, name_, match_, probe_, shutdown_) \
 	REGISTER(host_pci_drivers, struct host_pci_driver, host_pci_driver_##id) = { name_, match_, probe_, shutdown_ }
 
+/* Faults the integration tests inject into the first NVMe controller
+ * (hvtest=nvme-never-ready, nvme-lost-doorbell, nvme-fatal). */
+#define HOST_FAULT_NVME_NEVER_READY   (1u << 0) /* CSTS.RDY never rises */
+#define HOST_FAULT_NVME_LOST_DOORBELL (1u << 1) /* the 20th I/O doorbell never reaches the drive */
+#define HOST_FAULT_NVME_FATAL         (1u << 2) /* CSTS.CFS appears after the 20th I/O doorbell */
+
 struct host_pci_options {
 	bool bypass;                        /* hostdma=bypass */
+	unsigned int faults;                /* HOST_FAULT_* */
 	unsigned int threads;               /* hypervisor threads that may issue I/O */
 	unsigned int (*thread_index)(void); /* 0..threads-1 for the calling thread */
 };

@@ -32,7 +32,7 @@ static bool find_m32(const void *fdt, int node, struct host_phb_desc *d)
 	for (int i = 0; i < len / 28; i++, r += 7) {
 		uint32_t space = fdt32_to_cpu(r[0]) >> 24 & 3;
 		uint64_t pci = cells(r + 1, 2), cpu = cells(r + 3, 2), size = cells(r + 5, 2);
-		if (space != 2 || !size || pci + size > 1ull << 32 || cpu + size < cpu)
+		if (space != 2 || !size || pci >= 1ull << 32 || size > (1ull << 32) - pci || cpu + size < cpu)
 			continue;
 		d->m32_pci = pci;
 		d->m32_cpu = cpu;

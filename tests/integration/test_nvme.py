@@ -1,0 +1,124 @@
+"""Host NVMe drives under QEMU powernv9: the hypervisor's own PCI set-up and
+NVMe driver, checked from the host side of QEMU's drive files."""
+import os
+import random
+import re
+import signal
+import time
+
+import pytest
+
+BLOCK = 512
+IO_TEST_LBA = 2048      # hv/hvtest_disk.c
+RECORDS_LBA = 4096
+
+
+def drive(tmp_path, name, size_mib, marker=None):
+    path = tmp_path / name
+    with open(path, "wb") as f:
+        f.truncate(size_mib << 20)
+        if marker:
+            f.write(marker)
+    return path
+
+
+def nvme_args(paths, buses=None):
+    args = []
+    for i, p in enumerate(paths):
+        bus = buses[i] if buses else i
+        args += ["-drive", "file=%s,if=none,id=nvm%d,format=raw" % (p, i),
+                 "-device", "nvme,drive=nvm%d,serial=disk%d,bus=pcie.%d" % (i, i, bus)]
+    return args
+
+
+def block(path, lba):
+    with open(path, "rb") as f:
+        f.seek(lba * BLOCK)
+        return f.read(BLOCK)
+
+
+def kill(m):
+    m.p.kill(signal.SIGKILL)
+    m.p.wait()
+
+
+def test_nvme_two_drives_on_two_phbs_data_at_the_right_offsets(hv, tmp_path):
+    d0 = drive(tmp_path, "d0.img", 64, b"HOST-WROTE-DRIVE0")
+    d1 = drive(tmp_path, "d1.img", 32, b"HOST-WROTE-DRIVE1")
+    m = hv(smp=2, append="hvtest=disk-io", extra=nvme_args([d0, d1], buses=[0, 3]))
+    # lspci-style lines for each function, the BAR placed and a PE of its own
+    m.expect(r"pci: 0000:01:00\.0 Non-Volatile memory controller \[0108\]: 1b36:0010 \(rev 02\) \[pcie\.0\], "
+             r"BAR0 16K at 0x600c000000000, PE 1")
+    m.expect(r"nvme0: QEMU NVMe Ctrl, serial disk0, .* DMA through its TCE window")
+    m.expect(r"nvme0n1: 131072 blocks of 512 bytes \(64 MiB\)")
+    m.expect(r"pci: 0003:01:00\.0 Non-Volatile memory controller .* \[pcie\.3\], BAR0 16K at 0x[0-9a-f]+, PE 1")
+    m.expect(r"nvme1n1: 65536 blocks of 512 bytes \(32 MiB\)")
+    # data the host put there is read, data the hypervisor wrote lands at its byte offset
+    m.expect(r'hvtest: nvme0n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
+    m.expect(r"hvtest: nvme0n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    m.expect(r'hvtest: nvme1n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
+    m.expect(r"hvtest: nvme1n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
+    m.expect(r"nvme0: shut down cleanly")
+    m.expect(r"nvme1: shut down cleanly")
+    assert m.wait_exit() == 0
+    assert "ERROR" not in m.text and "WARNING" not in m.text
+    for path, name in [(d0, "nvme0n1"), (d1, "nvme1n1")]:
+        for b in range(8):
+            want = ("powerhv %s block %d" % (name, IO_TEST_LBA + b)).encode()
+            got = block(path, IO_TEST_LBA + b)
+            assert got.startswith(want + b"\0"), (path, b, got[:40])
+        assert block(path, IO_TEST_LBA + 8) == bytes(BLOCK)  # nothing past what was written
+        assert block(path, IO_TEST_LBA - 1) == bytes(BLOCK)
+
+
+def test_nvme_flushed_records_survive_sigkill(hv, tmp_path):
+    rng = random.Random()
+    for cycle in range(3):
+        d0 = drive(tmp_path, "rec%d.img" % cycle, 16)
+        m = hv(smp=2, append="hvtest=disk-records", extra=nvme_args([d0]))
+        target = rng.randint(3, 60)
+        m.expect(r"hvtest: acked %d\r?\n" % target, timeout=120)
+        time.sleep(rng.uniform(0, 0.3))  # a moment inside the next write or flush
+        kill(m)
+        acked = [int(n) for n in re.findall(r"hvtest: acked (\d+)\r?\n", m.text + m.p.before)]
+        last = max(acked)
+        assert last >= target
+        for i in range(last + 1):
+            want = ("record %d of powerhv" % i).encode()
+            assert block(d0, RECORDS_LBA + i).startswith(want + b"\0"), (cycle, i, last)
+
+
+@pytest.mark.parametrize("fault,lines", [
+    ("nvme-lost-doorbell", [r"WARNING: nvme0: \S+ \(command \d+ on queue \d\) timed out after 2000 ms; aborting it",
+                            r"WARNING: nvme0: resetting the controller: a timed-out command did not answer its abort",
+                            r"nvme0: the controller is back"]),
+    ("nvme-fatal", [r"ERROR: nvme0: the controller reports a fatal status \(CSTS\.CFS\)",
+                    r"WARNING: nvme0: resetting the controller: it reported a fatal status",
+                    r"nvme0: the controller is back"]),
+])
+def test_nvme_fault_recovers_and_loses_no_acknowledged_record(hv, tmp_path, fault, lines):
+    d0 = drive(tmp_path, "d0.img", 16)
+    m = hv(smp=2, append="hvtest=%s hvtest=disk-records" % fault, extra=nvme_args([d0]))
+    for line in lines:
+        m.expect(line, timeout=60)
+    failed = m.expect(r"hvtest: record (\d+) failed: canceled; retrying\r?\n", timeout=30)
+    n = int(failed.group(1))
+    m.expect(r"hvtest: acked %d\r?\n" % n, timeout=30)  # the same record, written again
+    m.expect(r"hvtest: acked %d\r?\n" % (n + 20), timeout=60)  # and the drive goes on
+    kill(m)
+    for i in range(n + 21):
+        assert block(d0, RECORDS_LBA + i).startswith(("record %d of powerhv" % i).encode() + b"\0"), i
+    assert m.text.count("resetting the controller") == 1
+
+
+def test_nvme_drive_that_never_becomes_ready_leaves_the_rest_running(hv, tmp_path):
+    d0 = drive(tmp_path, "d0.img", 16)
+    d1 = drive(tmp_path, "d1.img", 16)
+    m = hv(smp=2, append="hvtest=nvme-never-ready hvtest=disk-io", extra=nvme_args([d0, d1]))
+    m.expect(r"ERROR: nvme0: the controller did not become ready within 7500 ms \(CAP\.TO\)")
+    m.expect(r"hvtest: nvme1n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    m.expect(r"SELFTEST: 6 passed, 0 failed")
+    assert m.wait_exit() == 0
+    assert m.text.count("ERROR") == 1
+    assert "nvme0n1" not in m.text
