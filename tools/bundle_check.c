@@ -106,6 +106,26 @@ int main(int argc, char **argv)
 		}
 		printf("\n");
 	}
+	for (unsigned int i = 0; i < cfg.nhost_disks; i++) {
+		const struct host_disk_config *h = &cfg.host_disk[i];
+		if (h->kind == HOST_DISK_DEVICE)
+			printf("host disk %s: device %s\n", h->name, h->device);
+		else if (h->kind == HOST_DISK_SERIAL)
+			printf("host disk %s: NVMe serial %s namespace %u\n", h->name, h->serial, h->nsid);
+		else
+			printf("host disk %s: image '%s' %llu bytes\n", h->name, h->image.name,
+			       (unsigned long long)h->image.size);
+	}
+	for (unsigned int i = 0; i < cfg.ndisks; i++) {
+		const struct disk_config *d = &cfg.disk[i];
+		printf("disk %s of partition %s: host disk %s from byte 0x%llx, ", d->name, cfg.part[d->partition].name,
+		       cfg.host_disk[d->host_disk].name, (unsigned long long)d->start);
+		if (d->size)
+			printf("%llu MiB", (unsigned long long)(d->size / MiB));
+		else
+			printf("to the end");
+		printf(", %s, serial %s\n", d->read_only ? "read-only" : "read-write", d->serial);
+	}
 	free(blob);
 	return 0;
 }

@@ -5,12 +5,15 @@
 #   kernel.version       the pinned kernel package, as "package=version"
 #   modules/             that package's lib/modules tree
 #   busybox.version      the busybox-static package used, as "package=version"
-#   ivshmem              tests/guests/linux/ivshmem.c, static, built with
+#   ivshmem, diskbench   tests/guests/linux/<name>.c, static, built with
 #                        Debian's ppc64el cross compiler
 #   initramfs.cpio.gz    static busybox + tests/guests/linux/init + tests/guests/linux/*.sh
-#                        + /tests/ivshmem + the virtio and uio modules of the
-#                        kernel package (/lib/modules/*.ko, loaded by /init
-#                        in the order of /lib/modules/load-order)
+#                        + /tests/ivshmem + /tests/diskbench + the virtio and
+#                        uio modules of the kernel package (/lib/modules/*.ko,
+#                        loaded by /init in the order of /lib/modules/load-order)
+#                        + its NVMe driver and what that needs (loaded by
+#                        /tests/diskbench.sh only, in the order of
+#                        /lib/modules/nvme-order)
 #
 # Packages come from Debian's mirrors through apt-get download, with a private
 # apt state (lists, cache, sources) under cache/guests/apt: the host's apt
@@ -174,34 +177,44 @@ if [ -z "$bb_pin" ] || [ ! -f "$g/busybox" ]; then
   log "busybox from $bb_pin"
 fi
 
-# ---------------------------------------------------------------- ivshmem
-prog_stamp=$(md5sum < "$src/ivshmem.c" | cut -c1-16)
-if [ "$(cat "$g/.ivshmem.done" 2>/dev/null)" != "$prog_stamp" ] || [ ! -f "$g/ivshmem" ]; then
-  powerpc64le-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -s -o "$g/ivshmem.tmp" "$src/ivshmem.c"
-  mv "$g/ivshmem.tmp" "$g/ivshmem"
-  echo "$prog_stamp" > "$g/.ivshmem.done"
-  log "built ivshmem ($(du -h "$g/ivshmem" | cut -f1))"
-fi
+# ---------------------------------------------------------------- test programs
+programs="ivshmem diskbench"
+for prog in $programs; do
+  prog_stamp=$(md5sum < "$src/$prog.c" | cut -c1-16)
+  if [ "$(cat "$g/.$prog.done" 2>/dev/null)" != "$prog_stamp" ] || [ ! -f "$g/$prog" ]; then
+    powerpc64le-linux-gnu-gcc -std=c11 -static -O2 -Wall -Wextra -Werror -s -o "$g/$prog.tmp" "$src/$prog.c"
+    mv "$g/$prog.tmp" "$g/$prog"
+    echo "$prog_stamp" > "$g/.$prog.done"
+    log "built $prog ($(du -h "$g/$prog" | cut -f1))"
+  fi
+done
 
 # ---------------------------------------------------------------- initramfs
 # The modules /init loads, in dependency order (paths under kernel/).
 modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
   drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
   net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/uio/uio drivers/uio/uio_pci_generic"
+# The NVMe driver (modules in the pinned kernel), loaded by /tests/diskbench.sh
+# only; the CRC modules come before their library users (their softdeps).
+nvme_modules="crypto/crct10dif_common crypto/crct10dif_generic lib/crc-t10dif lib/crc64
+  crypto/crc64_rocksoft_generic lib/crc64-rocksoft block/t10-pi drivers/nvme/host/nvme-core drivers/nvme/host/nvme"
 mod_root=$(find "$g/modules" -mindepth 2 -maxdepth 2 -name kernel -type d | head -n1)
 [ -n "$mod_root" ] || { echo "guest_images: no kernel modules under $g/modules" >&2; exit 1; }
 
-# Rebuilt when busybox, /init, a test script, ivshmem or the kernel changes. Written by a small
+# Rebuilt when busybox, /init, a test script, a test program or the kernel changes. Written by a small
 # newc writer (no cpio(1) and no root needed for /dev/console; reproducible:
 # fixed owners and times, sorted entries).
-stamp=$(cat "$g/busybox.version" "$src/init" "$src"/*.sh "$g/ivshmem" "$pin_file" | md5sum | cut -c1-16)
+# shellcheck disable=SC2086
+stamp=$( (cat "$g/busybox.version" "$src/init" "$src"/*.sh "$pin_file"; for p in $programs; do cat "$g/$p"; done
+  echo $modules -- $nvme_modules) | md5sum | cut -c1-16)
 if [ "$(cat "$g/.initramfs.done" 2>/dev/null)" != "$stamp" ] || [ ! -f "$g/initramfs.cpio.gz" ]; then
   # shellcheck disable=SC2086
-  python3 - "$g/busybox" "$src" "$g/initramfs.cpio.gz.tmp" "$g/ivshmem" "$mod_root" $modules <<'EOF'
+  python3 - "$g/busybox" "$src" "$g/initramfs.cpio.gz.tmp" "$g" "$mod_root" "$programs" "$nvme_modules" $modules <<'EOF'
 import glob, gzip, os, sys
 
-busybox, src, out, ivshmem, mod_root = sys.argv[1:6]
-modules = sys.argv[6:]
+busybox, src, out, g, mod_root, programs, nvme_modules = sys.argv[1:8]
+programs, nvme_modules = programs.split(), nvme_modules.split()
+modules = sys.argv[8:]
 entries = []          # (name, mode, data, rdev)
 
 def d(name): entries.append((name, 0o040755, b"", (0, 0)))
@@ -220,10 +233,12 @@ l("bin/sh", "busybox")          # /init's interpreter; the rest come from --inst
 f("init", open(os.path.join(src, "init"), "rb").read())
 for p in sorted(glob.glob(os.path.join(src, "*.sh"))):
     f("tests/" + os.path.basename(p), open(p, "rb").read())
-f("tests/ivshmem", open(ivshmem, "rb").read())
-for m in modules:
+for p in programs:
+    f("tests/" + p, open(os.path.join(g, p), "rb").read())
+for m in modules + nvme_modules:
     f("lib/modules/%s.ko" % os.path.basename(m), open(os.path.join(mod_root, m + ".ko"), "rb").read(), 0o100644)
 f("lib/modules/load-order", "".join(os.path.basename(m) + "\n" for m in modules).encode(), 0o100644)
+f("lib/modules/nvme-order", "".join(os.path.basename(m) + "\n" for m in nvme_modules).encode(), 0o100644)
 
 def hdr(ino, name, mode, size, rdev, nlink):
     fields = (ino, mode, 0, 0, nlink, 0, size, 0, 0, rdev[0], rdev[1], len(name) + 1, 0)

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include "drivers/block/blockdev.h"
 
@@ -47,6 +48,7 @@ int blockdev_submit(struct blockdev *bd, struct blk_request *r)
 		bd->stats.errors++;
 		return (int)s;
 	}
+	r->dev_lba = r->lba;
 	int rc = bd->ops->submit(bd, r);
 	if (rc)
 		return rc;
@@ -66,6 +68,55 @@ int blockdev_submit(struct blockdev *bd, struct blk_request *r)
 		bd->stats.others++;
 	}
 	return 0;
+}
+
+static int range_submit(struct blockdev *bd, struct blk_request *r)
+{
+	struct blockdev_range *rg = bd->priv;
+	struct blockdev *p = rg->parent;
+	if (p->failed)
+		return BLK_EIO;
+	r->dev_lba += rg->first;
+	int rc = p->ops->submit(p, r);
+	if (rc)
+		r->dev_lba -= rg->first;
+	return rc;
+}
+
+static unsigned int range_poll(struct blockdev *bd)
+{
+	struct blockdev_range *rg = bd->priv;
+	return rg->parent->ops->poll(rg->parent);
+}
+
+static const struct blockdev_ops range_ops = { range_submit, range_poll };
+
+void blockdev_range_init(struct blockdev_range *r, const char *name, struct blockdev *parent, uint64_t first,
+			 uint64_t nblocks, bool read_only)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->bd.name, sizeof(r->bd.name), "%s", name);
+	r->parent = parent;
+	r->first = first;
+	r->bd.nblocks = nblocks;
+	r->bd.read_only = read_only;
+	r->bd.ops = &range_ops;
+	r->bd.priv = r;
+	r->bd.block_size = 512;
+	r->bd.max_blocks = 1;
+	if (!parent || !nblocks || first >= parent->nblocks || nblocks > parent->nblocks - first) {
+		r->bd.failed = true;
+		return;
+	}
+	memcpy(r->bd.model, parent->model, sizeof(r->bd.model));
+	memcpy(r->bd.serial, parent->serial, sizeof(r->bd.serial));
+	r->bd.block_size = parent->block_size;
+	r->bd.max_blocks = parent->max_blocks;
+	r->bd.read_only = read_only || parent->read_only;
+	r->bd.volatile_cache = parent->volatile_cache;
+	r->bd.can_discard = parent->can_discard;
+	r->bd.can_write_zeroes = parent->can_write_zeroes;
+	r->bd.failed = parent->failed;
 }
 
 unsigned int blockdev_poll(struct blockdev *bd)
@@ -114,8 +165,11 @@ enum blk_status blockdev_sync(struct blockdev *bd, enum blk_op op, uint64_t lba,
 void blockdev_register(struct blockdev *bd)
 {
 	struct blockdev **p = &registered;
-	while (*p)
+	while (*p) {
+		if (*p == bd)
+			return; /* already there */
 		p = &(*p)->next_registered;
+	}
 	bd->next_registered = NULL;
 	*p = bd;
 }

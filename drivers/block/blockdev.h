@@ -46,7 +46,8 @@ struct blk_request {
 	bool fua; /* the write is on the medium when it completes */
 	blk_done_fn done;
 	void *ctx; /* the submitter's */
-	/* The driver's: */
+	/* The block layer's and the driver's: */
+	uint64_t dev_lba; /* lba on the device that serves it (a range adds its offset) */
 	uint32_t pending;
 	enum blk_status status;
 	struct blk_request *next;
@@ -81,6 +82,19 @@ struct blockdev {
 	struct blockdev_stats stats;
 	struct blockdev *next_registered;
 };
+
+/* A block device made of blocks [first, first + nblocks) of another:
+ * a partition's disk on an LBA range of a host disk. */
+struct blockdev_range {
+	struct blockdev bd;
+	struct blockdev *parent;
+	uint64_t first;
+};
+
+/* Fails (bd.failed) when the range does not lie inside parent; parent may
+ * be NULL (a host disk that was not found): every request fails then. */
+void blockdev_range_init(struct blockdev_range *r, const char *name, struct blockdev *parent, uint64_t first,
+			 uint64_t nblocks, bool read_only);
 
 /* Checks a request against the device's geometry and flags. */
 enum blk_status blockdev_check(const struct blockdev *bd, const struct blk_request *r);

@@ -5,7 +5,7 @@
 static int ram_submit(struct blockdev *bd, struct blk_request *r)
 {
 	struct ramdisk *rd = bd->priv;
-	uint64_t off = r->lba * bd->block_size;
+	uint64_t off = r->dev_lba * bd->block_size;
 	switch (r->op) {
 	case BLK_READ:
 	case BLK_WRITE:

@@ -302,11 +302,10 @@ static void sqe_dw(uint8_t *sqe, unsigned int dw, uint32_t v)
 	le32_store(sqe + 4 * dw, v);
 }
 
-/* Runs one admin command to its end: its status (0: success), or -1 when it
- * did not complete in time (its slot stays busy until the next reset). */
-static int admin_run(struct nvme_ctrl *c, uint8_t *sqe, uint32_t *result)
+/* Runs one command on q to its end: its status (0: success), or -1 when
+ * it did not complete in time (its slot stays busy until the next reset). */
+static int run_sync(struct nvme_ctrl *c, struct nvme_queue *q, uint8_t *sqe, uint64_t timeout_us, uint32_t *result)
 {
-	struct nvme_queue *q = &c->admin;
 	struct done_list d = { NULL, &d.head, false };
 	spin_lock(&q->lock);
 	int cid = alloc_cid(q);
@@ -317,10 +316,11 @@ static int admin_run(struct nvme_ctrl *c, uint8_t *sqe, uint32_t *result)
 	struct nvme_cmd *cmd = &q->cmds[cid];
 	cmd->admin_sync = true;
 	cmd->req = NULL;
+	cmd->nmaps = 0;
 	cmd->done = false;
-	queue_push(c, q, (uint16_t)cid, sqe, c->admin_timeout_us);
+	queue_push(c, q, (uint16_t)cid, sqe, timeout_us);
 	spin_unlock(&q->lock);
-	uint64_t deadline = now(c) + c->admin_timeout_us;
+	uint64_t deadline = now(c) + timeout_us;
 	while (!__atomic_load_n(&cmd->done, __ATOMIC_ACQUIRE)) {
 		spin_lock(&q->lock);
 		reap(c, q, &d);
@@ -329,8 +329,8 @@ static int admin_run(struct nvme_ctrl *c, uint8_t *sqe, uint32_t *result)
 			break;
 		if ((int64_t)(now(c) - deadline) > 0) {
 			c->stats.timeouts++;
-			log_warn("%s: %s timed out after %llu ms", c->name, opname(sqe[0], true),
-				 (unsigned long long)(c->admin_timeout_us / 1000));
+			log_warn("%s: %s timed out after %llu ms", c->name, opname(sqe[0], !q->qid),
+				 (unsigned long long)(timeout_us / 1000));
 			return -1;
 		}
 		c->ops.delay_us(c->ops.ctx, 5);
@@ -340,6 +340,26 @@ static int admin_run(struct nvme_ctrl *c, uint8_t *sqe, uint32_t *result)
 	if (result)
 		*result = cmd->result;
 	return cmd->status;
+}
+
+static int admin_run(struct nvme_ctrl *c, uint8_t *sqe, uint32_t *result)
+{
+	return run_sync(c, &c->admin, sqe, c->admin_timeout_us, result);
+}
+
+int nvme_ctrl_raw_io(struct nvme_ctrl *c, uint8_t opcode, uint32_t nsid, uint64_t lba, uint32_t nblocks, uint64_t prp1,
+		     uint64_t prp2)
+{
+	if (c->state != NVME_LIVE || !c->nioq || !nblocks)
+		return -1;
+	uint8_t sqe[NVME_SQE_SIZE];
+	sqe_init(sqe, opcode, nsid);
+	le64_store(sqe + 24, prp1);
+	le64_store(sqe + 32, prp2);
+	sqe_dw(sqe, 10, (uint32_t)lba);
+	sqe_dw(sqe, 11, (uint32_t)(lba >> 32));
+	sqe_dw(sqe, 12, nblocks - 1);
+	return run_sync(c, &c->io[0], sqe, c->io_timeout_us, NULL);
 }
 
 /* Fire and forget: an abort for (qid, cid). Its answer is only reaped. */
@@ -815,8 +835,8 @@ static int ns_submit(struct blockdev *bd, struct blk_request *r)
 		}
 		le64_store(sqe + 24, prp1);
 		le64_store(sqe + 32, prp2);
-		sqe_dw(sqe, 10, (uint32_t)r->lba);
-		sqe_dw(sqe, 11, (uint32_t)(r->lba >> 32));
+		sqe_dw(sqe, 10, (uint32_t)r->dev_lba);
+		sqe_dw(sqe, 11, (uint32_t)(r->dev_lba >> 32));
 		sqe_dw(sqe, 12, (r->nblocks - 1) | (r->op == BLK_WRITE && r->fua ? NVME_RW_FUA : 0));
 		break;
 	}
@@ -825,8 +845,8 @@ static int ns_submit(struct blockdev *bd, struct blk_request *r)
 		break;
 	case BLK_WRITE_ZEROES:
 		sqe_init(sqe, NVME_CMD_WRITE_ZEROES, ns->nsid);
-		sqe_dw(sqe, 10, (uint32_t)r->lba);
-		sqe_dw(sqe, 11, (uint32_t)(r->lba >> 32));
+		sqe_dw(sqe, 10, (uint32_t)r->dev_lba);
+		sqe_dw(sqe, 11, (uint32_t)(r->dev_lba >> 32));
 		sqe_dw(sqe, 12, r->nblocks - 1);
 		break;
 	case BLK_DISCARD:
@@ -834,7 +854,7 @@ static int ns_submit(struct blockdev *bd, struct blk_request *r)
 		sqe_init(sqe, NVME_CMD_DSM, ns->nsid);
 		memset(cmd->prp_list, 0, 16);
 		le32_store(cmd->prp_list + 4, r->nblocks);
-		le64_store(cmd->prp_list + 8, r->lba);
+		le64_store(cmd->prp_list + 8, r->dev_lba);
 		le64_store(sqe + 24, cmd->prp_list_bus);
 		sqe_dw(sqe, 10, 0);
 		sqe_dw(sqe, 11, NVME_DSM_DEALLOCATE);

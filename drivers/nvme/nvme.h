@@ -135,6 +135,12 @@ int nvme_ctrl_reset(struct nvme_ctrl *c, const char *why);
 /* Polls every queue (completions, timeouts, a pending reset). */
 unsigned int nvme_ctrl_poll(struct nvme_ctrl *c);
 
+/* For tests and diagnostics: one I/O command with the caller's own PRPs
+ * (device addresses), run to its end on the first I/O queue; its status,
+ * or -1 when it did not complete. */
+int nvme_ctrl_raw_io(struct nvme_ctrl *c, uint8_t opcode, uint32_t nsid, uint64_t lba, uint32_t nblocks, uint64_t prp1,
+		     uint64_t prp2);
+
 /* Parses one completion entry as the driver does (for the fuzzer). */
 struct nvme_cqe_view {
 	uint16_t cid, sqid, sqhd, status;

@@ -103,6 +103,40 @@ static bool recover(void *ctx)
 	return host_pci_recover(dev_of(ctx));
 }
 
+/* hvtest=nvme-stray-dma: the drive is told to read into device addresses
+ * that are not mapped (one mapped and unmapped again, as a finished
+ * request's; one never mapped). The TCE window must stop both: the memory
+ * behind the old mapping stays untouched. */
+static void stray_dma_check(struct nvme_ctrl *c, struct host_pci_dev *d)
+{
+	if (!c->nns)
+		return;
+	uint8_t *page = mem_alloc(d, 4096, 4096);
+	uint64_t bus;
+	if (!page || host_pci_dma_map(d, (uint64_t)(uintptr_t)page, 4096, true, &bus))
+		return;
+	host_pci_dma_unmap(d, bus, 4096);
+	host_pci_dma_sync(d);
+	__builtin_memset(page, 0x5a, 4096);
+	uint32_t nblocks = 4096 / c->ns[0].bd.block_size;
+	const struct {
+		const char *what;
+		uint64_t bus;
+	} tries[] = { { "a page unmapped after use", bus }, { "a page never mapped", bus + 0x1000000 } };
+	/* With hostdma=bypass only the first: the second would land 16 MiB on. */
+	for (unsigned int i = 0; i < (d->bypass ? 1u : 2u); i++) {
+		int st = nvme_ctrl_raw_io(c, NVME_CMD_READ, c->ns[0].nsid, 0, nblocks, tries[i].bus, 0);
+		bool untouched = true;
+		for (unsigned int k = 0; k < 4096; k++)
+			untouched &= page[k] == 0x5a;
+		/* QEMU's drive reports success for a transfer its PHB refused; a real one
+		 * gets an error (and the PE may freeze). The memory is what matters. */
+		hvprint("%s: DMA check: a read aimed at %s (device address 0x%llx): status 0x%x, the page is %s",
+			c->name, tries[i].what, (unsigned long long)tries[i].bus, (unsigned int)st,
+			untouched ? "untouched" : "WRITTEN");
+	}
+}
+
 static bool nvme_match(const struct host_pci_dev *d)
 {
 	return d->fn->class_code == 0x010802 && d->bar[0].cpu && d->bar[0].size >= 0x2000;
@@ -138,6 +172,8 @@ static int nvme_probe(struct host_pci_dev *d)
 			bd->can_write_zeroes ? ", write-zeroes" : "");
 		blockdev_register(bd);
 	}
+	if (faulty(d, HOST_FAULT_NVME_STRAY_DMA))
+		stray_dma_check(c, d);
 	return 0;
 }
 

@@ -61,6 +61,7 @@ struct host_pci_driver {
 #define HOST_FAULT_NVME_NEVER_READY   (1u << 0) /* CSTS.RDY never rises */
 #define HOST_FAULT_NVME_LOST_DOORBELL (1u << 1) /* the 20th I/O doorbell never reaches the drive */
 #define HOST_FAULT_NVME_FATAL         (1u << 2) /* CSTS.CFS appears after the 20th I/O doorbell */
+#define HOST_FAULT_NVME_STRAY_DMA     (1u << 3) /* at probe: reads aimed at unmapped device addresses */
 
 struct host_pci_options {
 	bool bypass;                        /* hostdma=bypass */

@@ -4,12 +4,10 @@
 #include <libfdt.h>
 #include "hv/config/bundle.h"
 #include "hv/config/config.h"
+#include "hv/config/config_disks.h"
+#include "hv/config/config_util.h"
 #include "hv/config/elf_load.h"
 #include "hv/lib/error.h"
-
-#define KiB (1ull << 10)
-#define MiB (1ull << 20)
-#define GiB (1ull << 30)
 
 #define MEM_MIN       (64 * MiB)
 #define MEM_MAX       (64 * GiB)
@@ -20,148 +18,26 @@
 #define HPT_SHIFT_MIN 18
 #define HPT_SHIFT_MAX 30
 
-/* Where an error is: "partition 'web'", "image 'linux'", "/hypervisor". */
-struct ctx {
-	const void *fdt;
-	char where[64];
-	char *err;
-	size_t errlen;
-};
-
-static int fail(struct ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(struct ctx *c, const char *fmt, ...)
-{
-	int n = snprintf(c->err, c->errlen, "bundle: %s: ", c->where);
-	if (n < 0 || (size_t)n >= c->errlen)
-		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	verrorf(c->err + n, c->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Copies a name from the bundle for messages: printable, bounded, one line. */
-static void printable(char *dst, size_t n, const char *src, int len)
-{
-	size_t o = 0;
-	for (int i = 0; i < len && src[i] && o + 1 < n; i++)
-		dst[o++] = (src[i] >= 0x20 && src[i] < 0x7f) ? src[i] : '?';
-	dst[o] = '\0';
-}
-
-static const char *size_str(uint64_t v, char *buf, size_t n)
-{
-	if (v && v % GiB == 0)
-		snprintf(buf, n, "%llu GiB", (unsigned long long)(v / GiB));
-	else if (v && v % MiB == 0)
-		snprintf(buf, n, "%llu MiB", (unsigned long long)(v / MiB));
-	else
-		snprintf(buf, n, "%llu bytes", (unsigned long long)v);
-	return buf;
-}
-
-static bool experimental(const char *name)
-{
-	return strncmp(name, "x-", 2) == 0;
-}
-
-/* Index of name in a NULL-terminated list, or -1. */
-static int list_index(const char *name, const char *const *list)
-{
-	for (int i = 0; list[i]; i++)
-		if (!strcmp(name, list[i]))
-			return i;
-	return -1;
-}
-
-static bool in_list(const char *name, const char *const *list)
-{
-	return list_index(name, list) >= 0 || experimental(name);
-}
-
-/* Every property of node is in allowed (or x-*): catches typos. */
-static int check_props(struct ctx *c, int node, const char *const *allowed)
-{
-	int prop;
-	fdt_for_each_property_offset (prop, c->fdt, node) {
-		const char *name;
-		if (!fdt_getprop_by_offset(c->fdt, prop, &name, NULL) || !name)
-			return fail(c, "corrupt property");
-		if (!in_list(name, allowed)) {
-			char shown[40];
-			printable(shown, sizeof(shown), name, (int)strlen(name));
-			return fail(c, "unknown property '%s'", shown);
-		}
-	}
-	if (prop != -FDT_ERR_NOTFOUND)
-		return fail(c, "%s", fdt_strerror(prop));
-	return 0;
-}
-
-/* Every subnode of node is in allowed (or x-*), and none of those twice. */
-static int check_subnodes(struct ctx *c, int node, const char *const *allowed)
-{
-	int sub;
-	unsigned int seen = 0;
-	fdt_for_each_subnode (sub, c->fdt, node) {
-		int len;
-		const char *name = fdt_get_name(c->fdt, sub, &len);
-		if (!name)
-			return fail(c, "corrupt node");
-		char shown[40];
-		printable(shown, sizeof(shown), name, len);
-		int i = list_index(name, allowed);
-		if (i < 0 && !experimental(name))
-			return fail(c, "unknown node '%s'", shown);
-		if (i >= 0 && (seen & (1u << i)))
-			return fail(c, "node '%s' appears twice", shown);
-		if (i >= 0)
-			seen |= 1u << i;
-	}
-	if (sub != -FDT_ERR_NOTFOUND)
-		return fail(c, "%s", fdt_strerror(sub));
-	return 0;
-}
-
-/* A number in one cell, or (allow64) two. 1 when absent, 0 when read, -1 on error. */
-static int get_num(struct ctx *c, int node, const char *name, bool allow64, uint64_t *out)
-{
-	int len;
-	const uint8_t *p = fdt_getprop(c->fdt, node, name, &len);
-	if (!p)
-		return 1;
-	if (len == 4) {
-		*out = fdt32_ld((const fdt32_t *)p);
-	} else if (len == 8 && allow64) {
-		*out = ((uint64_t)fdt32_ld((const fdt32_t *)p) << 32) | fdt32_ld((const fdt32_t *)(p + 4));
-	} else {
-		return fail(c, "property %s: %d bytes long, expected %s", name, len,
-			    allow64 ? "4 or 8 (one or two cells)" : "4 (one cell)");
-	}
-	return 0;
-}
-
 /* A NUL-terminated string of at most max bytes (excluding the NUL). 1 when absent. */
-static int get_string(struct ctx *c, int node, const char *name, size_t max, const char **out)
+int cfg_get_string(struct ctx *c, int node, const char *name, size_t max, const char **out)
 {
 	int len;
 	const char *p = fdt_getprop(c->fdt, node, name, &len);
 	if (!p)
 		return 1;
 	if (len <= 0 || p[len - 1] != '\0')
-		return fail(c, "property %s: not a string (no terminating NUL)", name);
+		return cfg_fail(c, "property %s: not a string (no terminating NUL)", name);
 	if (strlen(p) != (size_t)len - 1)
-		return fail(c, "property %s: not a single string (embedded NUL)", name);
+		return cfg_fail(c, "property %s: not a single string (embedded NUL)", name);
 	if ((size_t)len - 1 > max)
-		return fail(c, "property %s: %d bytes long, at most %zu allowed", name, len - 1, max);
+		return cfg_fail(c, "property %s: %d bytes long, at most %zu allowed", name, len - 1, max);
 	*out = p;
 	return 0;
 }
 
-static int required(struct ctx *c, int rc, const char *name)
+int cfg_required(struct ctx *c, int rc, const char *name)
 {
-	return rc == 1 ? fail(c, "missing property %s", name) : rc;
+	return rc == 1 ? cfg_fail(c, "missing property %s", name) : rc;
 }
 
 unsigned int config_default_hpt_shift(uint64_t memory)
@@ -183,21 +59,21 @@ static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *
 		return 0;
 	snprintf(c->where, sizeof(c->where), "/hypervisor");
 	if (node < 0)
-		return fail(c, "%s", fdt_strerror(node));
-	if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+		return cfg_fail(c, "%s", fdt_strerror(node));
+	if (cfg_check_props(c, node, props) || cfg_check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	uint64_t v;
-	int rc = get_num(c, node, "time-slice-us", false, &v);
+	int rc = cfg_get_num(c, node, "time-slice-us", false, &v);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
 		if (v < SLICE_MIN_US || v > SLICE_MAX_US)
-			return fail(c, "property time-slice-us: %llu is out of range %d..%d", (unsigned long long)v,
-				    SLICE_MIN_US, SLICE_MAX_US);
+			return cfg_fail(c, "property time-slice-us: %llu is out of range %d..%d", (unsigned long long)v,
+					SLICE_MIN_US, SLICE_MAX_US);
 		cfg->time_slice_us = (unsigned int)v;
 	}
 	const char *s;
-	rc = get_string(c, node, "loglevel", 15, &s);
+	rc = cfg_get_string(c, node, "loglevel", 15, &s);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -205,9 +81,9 @@ static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *
 			if (!strcmp(s, levels[i]))
 				cfg->loglevel = i;
 		if (cfg->loglevel < 0)
-			return fail(c, "property loglevel: \"%s\" is not one of error, warn, info, debug", s);
+			return cfg_fail(c, "property loglevel: \"%s\" is not one of error, warn, info, debug", s);
 	}
-	rc = get_string(c, node, "on-last-partition-stop", 15, &s);
+	rc = cfg_get_string(c, node, "on-last-partition-stop", 15, &s);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -216,7 +92,8 @@ static int parse_hypervisor(const void *fdt, struct hv_config *cfg, struct ctx *
 		else if (!strcmp(s, "stay"))
 			cfg->power_off_when_all_stopped = false;
 		else
-			return fail(c, "property on-last-partition-stop: \"%s\" is not \"power-off\" or \"stay\"", s);
+			return cfg_fail(c, "property on-last-partition-stop: \"%s\" is not \"power-off\" or \"stay\"",
+					s);
 	}
 	return 0;
 }
@@ -230,93 +107,71 @@ static int check_images(const void *fdt, struct ctx *c)
 		return 0;
 	snprintf(c->where, sizeof(c->where), "/images");
 	if (images < 0)
-		return fail(c, "%s", fdt_strerror(images));
-	if (check_props(c, images, (const char *const[]){ "description", NULL }))
+		return cfg_fail(c, "%s", fdt_strerror(images));
+	if (cfg_check_props(c, images, (const char *const[]){ "description", NULL }))
 		return -1;
 	int node;
 	fdt_for_each_subnode (node, fdt, images) {
 		int len;
 		const char *name = fdt_get_name(fdt, node, &len);
 		if (!name)
-			return fail(c, "corrupt node");
+			return cfg_fail(c, "corrupt node");
 		char shown[40];
-		printable(shown, sizeof(shown), name, len);
+		cfg_printable(shown, sizeof(shown), name, len);
 		snprintf(c->where, sizeof(c->where), "image '%s'", shown);
 		if (len >= (int)sizeof(((struct image_ref *)0)->name))
-			return fail(c, "name is %d characters long, at most %zu allowed", len,
-				    sizeof(((struct image_ref *)0)->name) - 1);
-		if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+			return cfg_fail(c, "name is %d characters long, at most %zu allowed", len,
+					sizeof(((struct image_ref *)0)->name) - 1);
+		if (cfg_check_props(c, node, props) || cfg_check_subnodes(c, node, (const char *const[]){ NULL }))
 			return -1;
 		if (!fdt_getprop(fdt, node, "data", &len))
-			return fail(c, "missing property data");
+			return cfg_fail(c, "missing property data");
 		if (len == 0)
-			return fail(c, "property data: image is empty");
+			return cfg_fail(c, "property data: image is empty");
 	}
 	if (node != -FDT_ERR_NOTFOUND) {
 		snprintf(c->where, sizeof(c->where), "/images");
-		return fail(c, "%s", fdt_strerror(node));
+		return cfg_fail(c, "%s", fdt_strerror(node));
 	}
 	return 0;
-}
-
-/* Resolves the image named by partition property prop (already checked by check_images). */
-static int get_image(const void *fdt, struct ctx *c, int part, const char *prop, struct image_ref *ref)
-{
-	const char *want;
-	int rc = get_string(c, part, prop, sizeof(ref->name) - 1, &want);
-	if (rc)
-		return rc;
-	int images = fdt_subnode_offset(fdt, 0, "images"), node;
-	if (images < 0)
-		return fail(c, "property %s: no image '%s': the bundle has no /images node", prop, want);
-	fdt_for_each_subnode (node, fdt, images) {
-		const char *name = fdt_get_name(fdt, node, NULL);
-		if (name && !strcmp(name, want)) {
-			int len;
-			ref->data = fdt_getprop(fdt, node, "data", &len);
-			ref->size = (uint64_t)len;
-			snprintf(ref->name, sizeof(ref->name), "%s", want);
-			return 0;
-		}
-	}
-	return fail(c, "property %s: no image '%s' in /images", prop, want);
 }
 
 static int parse_memory(struct ctx *c, int node, struct partition_config *p)
 {
 	char a[32], b[32], d[32];
-	if (required(c, get_num(c, node, "memory", true, &p->memory), "memory"))
+	if (cfg_required(c, cfg_get_num(c, node, "memory", true, &p->memory), "memory"))
 		return -1;
 	if (p->memory < MEM_MIN || p->memory > MEM_MAX)
-		return fail(c, "property memory: %s is out of range %s..%s", size_str(p->memory, a, sizeof(a)),
-			    size_str(MEM_MIN, b, sizeof(b)), size_str(MEM_MAX, d, sizeof(d)));
+		return cfg_fail(c, "property memory: %s is out of range %s..%s", cfg_size_str(p->memory, a, sizeof(a)),
+				cfg_size_str(MEM_MIN, b, sizeof(b)), cfg_size_str(MEM_MAX, d, sizeof(d)));
 	if (p->memory % MEM_ALIGN)
-		return fail(c, "property memory: %s is not a multiple of %s", size_str(p->memory, a, sizeof(a)),
-			    size_str(MEM_ALIGN, b, sizeof(b)));
+		return cfg_fail(c, "property memory: %s is not a multiple of %s", cfg_size_str(p->memory, a, sizeof(a)),
+				cfg_size_str(MEM_ALIGN, b, sizeof(b)));
 	return 0;
 }
 
 static int parse_cpus(struct ctx *c, int node, struct partition_config *p)
 {
 	uint64_t v;
-	if (required(c, get_num(c, node, "vcpus", false, &v), "vcpus"))
+	if (cfg_required(c, cfg_get_num(c, node, "vcpus", false, &v), "vcpus"))
 		return -1;
 	if (v < 1 || v > CONFIG_MAX_VCPUS)
-		return fail(c, "property vcpus: %llu is out of range 1..%d", (unsigned long long)v, CONFIG_MAX_VCPUS);
+		return cfg_fail(c, "property vcpus: %llu is out of range 1..%d", (unsigned long long)v,
+				CONFIG_MAX_VCPUS);
 	p->vcpus = (unsigned int)v;
 	int len;
 	const fdt32_t *cpus = fdt_getprop(c->fdt, node, "cpus", &len);
 	if (!cpus)
 		return 0;
 	if (len % 4)
-		return fail(c, "property cpus: %d bytes long, not a list of cells", len);
+		return cfg_fail(c, "property cpus: %d bytes long, not a list of cells", len);
 	if ((unsigned int)len / 4 != p->vcpus)
-		return fail(c, "property cpus: %d entries for %u vcpus", len / 4, p->vcpus);
+		return cfg_fail(c, "property cpus: %d entries for %u vcpus", len / 4, p->vcpus);
 	for (unsigned int i = 0; i < p->vcpus; i++) {
 		uint32_t t = fdt32_ld(&cpus[i]);
 		if (t > CONFIG_MAX_CPU_INDEX)
-			return fail(c, "property cpus: hardware thread %u is out of range 0..%d", t,
-				    CONFIG_MAX_CPU_INDEX);
+			return cfg_fail(c, "property cpus: hardware thread %u is out of range 0..%d", t,
+					CONFIG_MAX_CPU_INDEX);
 		p->cpus[i] = t;
 	}
 	p->cpus_given = true;
@@ -329,14 +184,15 @@ static int check_load(struct ctx *c, struct partition_config *p)
 	char msg[160], a[32];
 	struct load_plan plan;
 	if (elf_plan(p->kernel.data, p->kernel.size, p->load_address, p->memory, &plan, msg, sizeof(msg)))
-		return fail(c, "property kernel: image '%s': %s", p->kernel.name, msg);
+		return cfg_fail(c, "property kernel: image '%s': %s", p->kernel.name, msg);
 	uint64_t at;
 	if (p->has_initrd && initrd_place(p->initrd.size, p->memory, plan.highest, &at))
-		return fail(c,
-			    "property initrd: image '%s' (%llu bytes) does not fit in %s after the kernel (which ends "
-			    "at 0x%llx)",
-			    p->initrd.name, (unsigned long long)p->initrd.size, size_str(p->memory, a, sizeof(a)),
-			    (unsigned long long)plan.highest);
+		return cfg_fail(
+			c,
+			"property initrd: image '%s' (%llu bytes) does not fit in %s after the kernel (which ends "
+			"at 0x%llx)",
+			p->initrd.name, (unsigned long long)p->initrd.size, cfg_size_str(p->memory, a, sizeof(a)),
+			(unsigned long long)plan.highest);
 	return 0;
 }
 
@@ -344,18 +200,18 @@ static int parse_partition(const void *fdt, int node, struct partition_config *p
 {
 	static const char *const props[] = { "memory",   "vcpus",        "cpus",      "kernel", "initrd",
 					     "bootargs", "load-address", "hpt-shift", NULL };
-	if (check_props(c, node, props) || check_subnodes(c, node, (const char *const[]){ NULL }))
+	if (cfg_check_props(c, node, props) || cfg_check_subnodes(c, node, (const char *const[]){ "disks", NULL }))
 		return -1;
 	if (parse_memory(c, node, p) || parse_cpus(c, node, p))
 		return -1;
-	if (required(c, get_image(fdt, c, node, "kernel", &p->kernel), "kernel"))
+	if (cfg_required(c, cfg_get_image(fdt, c, node, "kernel", &p->kernel), "kernel"))
 		return -1;
-	int rc = get_image(fdt, c, node, "initrd", &p->initrd);
+	int rc = cfg_get_image(fdt, c, node, "initrd", &p->initrd);
 	if (rc < 0)
 		return -1;
 	p->has_initrd = rc == 0;
 	const char *args;
-	rc = get_string(c, node, "bootargs", sizeof(p->bootargs) - 1, &args);
+	rc = cfg_get_string(c, node, "bootargs", sizeof(p->bootargs) - 1, &args);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -363,22 +219,22 @@ static int parse_partition(const void *fdt, int node, struct partition_config *p
 
 	char a[32];
 	p->load_address = CONFIG_DEFAULT_LOAD_ADDRESS;
-	if (get_num(c, node, "load-address", true, &p->load_address) < 0)
+	if (cfg_get_num(c, node, "load-address", true, &p->load_address) < 0)
 		return -1;
 	if (p->load_address % LOAD_ALIGN)
-		return fail(c, "property load-address: 0x%llx is not 64 KiB aligned",
-			    (unsigned long long)p->load_address);
+		return cfg_fail(c, "property load-address: 0x%llx is not 64 KiB aligned",
+				(unsigned long long)p->load_address);
 	if (p->load_address >= p->memory)
-		return fail(c, "property load-address: 0x%llx is outside memory (%s)",
-			    (unsigned long long)p->load_address, size_str(p->memory, a, sizeof(a)));
+		return cfg_fail(c, "property load-address: 0x%llx is outside memory (%s)",
+				(unsigned long long)p->load_address, cfg_size_str(p->memory, a, sizeof(a)));
 
 	uint64_t v;
-	rc = get_num(c, node, "hpt-shift", false, &v);
+	rc = cfg_get_num(c, node, "hpt-shift", false, &v);
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && (v < HPT_SHIFT_MIN || v > HPT_SHIFT_MAX))
-		return fail(c, "property hpt-shift: %llu is out of range %d..%d", (unsigned long long)v, HPT_SHIFT_MIN,
-			    HPT_SHIFT_MAX);
+		return cfg_fail(c, "property hpt-shift: %llu is out of range %d..%d", (unsigned long long)v,
+				HPT_SHIFT_MIN, HPT_SHIFT_MAX);
 	p->hpt_shift = rc == 0 ? (unsigned int)v : config_default_hpt_shift(p->memory);
 	return check_load(c, p);
 }
@@ -388,17 +244,17 @@ static int partition_name(struct ctx *c, const char *name, int len, const struct
 			  struct partition_config *p)
 {
 	char shown[40];
-	printable(shown, sizeof(shown), name, len);
+	cfg_printable(shown, sizeof(shown), name, len);
 	snprintf(c->where, sizeof(c->where), "partition '%s'", shown);
 	bool ok = len >= 1 && len < (int)sizeof(p->name);
 	for (int i = 0; ok && i < len; i++)
 		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
 		     name[i] == '-';
 	if (!ok)
-		return fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(p->name) - 1);
+		return cfg_fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(p->name) - 1);
 	for (unsigned int i = 0; i < cfg->npartitions; i++)
 		if (!strcmp(cfg->part[i].name, name))
-			return fail(c, "defined twice");
+			return cfg_fail(c, "defined twice");
 	memcpy(p->name, name, (size_t)len);
 	p->name[len] = '\0';
 	return 0;
@@ -409,16 +265,16 @@ static int parse_partitions(const void *fdt, struct hv_config *cfg, struct ctx *
 	int parts = fdt_subnode_offset(fdt, 0, "partitions"), node;
 	snprintf(c->where, sizeof(c->where), "/partitions");
 	if (parts < 0)
-		return fail(c, "%s", fdt_strerror(parts));
-	if (check_props(c, parts, (const char *const[]){ "description", NULL }))
+		return cfg_fail(c, "%s", fdt_strerror(parts));
+	if (cfg_check_props(c, parts, (const char *const[]){ "description", NULL }))
 		return -1;
 	fdt_for_each_subnode (node, fdt, parts) {
 		int len;
 		const char *name = fdt_get_name(fdt, node, &len);
 		if (!name)
-			return fail(c, "corrupt node");
+			return cfg_fail(c, "corrupt node");
 		if (cfg->npartitions == CONFIG_MAX_PARTITIONS)
-			return fail(c, "more than %d partitions", CONFIG_MAX_PARTITIONS);
+			return cfg_fail(c, "more than %d partitions", CONFIG_MAX_PARTITIONS);
 		struct partition_config *p = &cfg->part[cfg->npartitions];
 		if (partition_name(c, name, len, cfg, p) || parse_partition(fdt, node, p, c))
 			return -1;
@@ -426,9 +282,9 @@ static int parse_partitions(const void *fdt, struct hv_config *cfg, struct ctx *
 		snprintf(c->where, sizeof(c->where), "/partitions");
 	}
 	if (node != -FDT_ERR_NOTFOUND)
-		return fail(c, "%s", fdt_strerror(node));
+		return cfg_fail(c, "%s", fdt_strerror(node));
 	if (cfg->npartitions == 0)
-		return fail(c, "no partition defined");
+		return cfg_fail(c, "no partition defined");
 	return 0;
 }
 
@@ -439,41 +295,41 @@ static int parse_peer(const void *fdt, int node, struct hv_config *cfg, struct s
 	const char *name = fdt_get_name(fdt, node, &len);
 	char shown[20];
 	if (!name)
-		return fail(c, "corrupt node");
-	printable(shown, sizeof(shown), name, len);
+		return cfg_fail(c, "corrupt node");
+	cfg_printable(shown, sizeof(shown), name, len);
 	snprintf(c->where, sizeof(c->where), "shared memory '%.15s': peer '%.19s'", r->name, shown);
-	if (check_props(c, node, (const char *const[]){ "id", "access", "bridge", NULL }) ||
-	    check_subnodes(c, node, (const char *const[]){ NULL }))
+	if (cfg_check_props(c, node, (const char *const[]){ "id", "access", "bridge", NULL }) ||
+	    cfg_check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	unsigned int k;
 	for (k = 0; k < cfg->npartitions && strcmp(cfg->part[k].name, name); k++)
 		;
 	if (k == cfg->npartitions)
-		return fail(c, "no partition of that name");
+		return cfg_fail(c, "no partition of that name");
 	if (r->npeers == CONFIG_MAX_SHM_PEERS)
-		return fail(c, "more than %d peers", CONFIG_MAX_SHM_PEERS);
+		return cfg_fail(c, "more than %d peers", CONFIG_MAX_SHM_PEERS);
 	struct shm_peer_config *pc = &r->peer[r->npeers];
 	uint64_t id;
-	int rc = required(c, get_num(c, node, "id", false, &id), "id");
+	int rc = cfg_required(c, cfg_get_num(c, node, "id", false, &id), "id");
 	if (rc)
 		return -1;
 	for (unsigned int i = 0; i < r->npeers; i++) {
 		if (r->peer[i].partition == k)
-			return fail(c, "the partition is a peer twice");
+			return cfg_fail(c, "the partition is a peer twice");
 		if (r->peer[i].id == id)
-			return fail(c, "property id: %llu is taken", (unsigned long long)id);
+			return cfg_fail(c, "property id: %llu is taken", (unsigned long long)id);
 	}
 	const char *access = "read-write";
-	if (get_string(c, node, "access", 15, &access) < 0)
+	if (cfg_get_string(c, node, "access", 15, &access) < 0)
 		return -1;
 	if (strcmp(access, "read-write") && strcmp(access, "read-only"))
-		return fail(c, "property access: \"%s\" is not \"read-write\" or \"read-only\"", access);
+		return cfg_fail(c, "property access: \"%s\" is not \"read-write\" or \"read-only\"", access);
 	uint64_t bridge = 0;
-	if (get_num(c, node, "bridge", false, &bridge) < 0)
+	if (cfg_get_num(c, node, "bridge", false, &bridge) < 0)
 		return -1;
 	if (bridge >= CONFIG_MAX_BRIDGES)
-		return fail(c, "property bridge: %llu is not 0..%d", (unsigned long long)bridge,
-			    CONFIG_MAX_BRIDGES - 1);
+		return cfg_fail(c, "property bridge: %llu is not 0..%d", (unsigned long long)bridge,
+				CONFIG_MAX_BRIDGES - 1);
 	pc->partition = k;
 	pc->id = (unsigned int)id;
 	pc->bridge = (unsigned int)bridge;
@@ -488,45 +344,46 @@ static int parse_region(const void *fdt, int node, struct hv_config *cfg, struct
 	const char *name = fdt_get_name(fdt, node, &len);
 	char shown[40], buf[32];
 	if (!name)
-		return fail(c, "corrupt node");
-	printable(shown, sizeof(shown), name, len);
+		return cfg_fail(c, "corrupt node");
+	cfg_printable(shown, sizeof(shown), name, len);
 	snprintf(c->where, sizeof(c->where), "shared memory '%s'", shown);
 	if (cfg->nshm == CONFIG_MAX_SHM)
-		return fail(c, "more than %d regions", CONFIG_MAX_SHM);
+		return cfg_fail(c, "more than %d regions", CONFIG_MAX_SHM);
 	struct shm_config *r = &cfg->shm[cfg->nshm];
 	if (len < 1 || len >= (int)sizeof(r->name))
-		return fail(c, "the name must be 1..%zu characters", sizeof(r->name) - 1);
+		return cfg_fail(c, "the name must be 1..%zu characters", sizeof(r->name) - 1);
 	memcpy(r->name, name, (size_t)len);
-	if (check_props(c, node, (const char *const[]){ "size", "output-section-size", "description", NULL }) ||
-	    check_subnodes(c, node, (const char *const[]){ "peers", NULL }))
+	if (cfg_check_props(c, node, (const char *const[]){ "size", "output-section-size", "description", NULL }) ||
+	    cfg_check_subnodes(c, node, (const char *const[]){ "peers", NULL }))
 		return -1;
-	if (required(c, get_num(c, node, "size", true, &r->size), "size"))
+	if (cfg_required(c, cfg_get_num(c, node, "size", true, &r->size), "size"))
 		return -1;
 	if (r->size < 4 * KiB || r->size > GiB || (r->size & (r->size - 1)))
-		return fail(c, "property size: %s is not a power of two from 4 KiB to 1 GiB",
-			    size_str(r->size, buf, sizeof(buf)));
-	if (get_num(c, node, "output-section-size", true, &r->output_size) < 0)
+		return cfg_fail(c, "property size: %s is not a power of two from 4 KiB to 1 GiB",
+				cfg_size_str(r->size, buf, sizeof(buf)));
+	if (cfg_get_num(c, node, "output-section-size", true, &r->output_size) < 0)
 		return -1;
 	if (r->output_size % (64 * KiB)) /* so that guests with 64 KiB pages can map each */
-		return fail(c, "property output-section-size: %s is not a multiple of 64 KiB",
-			    size_str(r->output_size, buf, sizeof(buf)));
+		return cfg_fail(c, "property output-section-size: %s is not a multiple of 64 KiB",
+				cfg_size_str(r->output_size, buf, sizeof(buf)));
 	peers = fdt_subnode_offset(fdt, node, "peers");
 	if (peers < 0)
-		return fail(c, "missing node peers");
+		return cfg_fail(c, "missing node peers");
 	fdt_for_each_subnode (sub, fdt, peers)
 		if (parse_peer(fdt, sub, cfg, r, c))
 			return -1;
 	snprintf(c->where, sizeof(c->where), "shared memory '%s'", shown);
 	if (sub != -FDT_ERR_NOTFOUND)
-		return fail(c, "%s", fdt_strerror(sub));
+		return cfg_fail(c, "%s", fdt_strerror(sub));
 	if (r->npeers == 0)
-		return fail(c, "no peers");
+		return cfg_fail(c, "no peers");
 	for (unsigned int i = 0; i < r->npeers; i++)
 		if (r->peer[i].id >= r->npeers)
-			return fail(c, "peer ids must be 0..%u", r->npeers - 1);
+			return cfg_fail(c, "peer ids must be 0..%u", r->npeers - 1);
 	if (r->output_size && 64 * KiB + r->npeers * r->output_size > r->size)
-		return fail(c, "the state table and %u output sections of %s do not fit in %s", r->npeers,
-			    size_str(r->output_size, buf, sizeof(buf)), size_str(r->size, shown, sizeof(shown)));
+		return cfg_fail(c, "the state table and %u output sections of %s do not fit in %s", r->npeers,
+				cfg_size_str(r->output_size, buf, sizeof(buf)),
+				cfg_size_str(r->size, shown, sizeof(shown)));
 	cfg->nshm++;
 	return 0;
 }
@@ -538,22 +395,22 @@ static int parse_shared_memory(const void *fdt, struct hv_config *cfg, struct ct
 		return 0;
 	snprintf(c->where, sizeof(c->where), "/shared-memory");
 	if (top < 0)
-		return fail(c, "%s", fdt_strerror(top));
-	if (check_props(c, top, (const char *const[]){ "description", NULL }))
+		return cfg_fail(c, "%s", fdt_strerror(top));
+	if (cfg_check_props(c, top, (const char *const[]){ "description", NULL }))
 		return -1;
 	fdt_for_each_subnode (node, fdt, top) {
 		int len;
 		const char *name = fdt_get_name(fdt, node, &len);
-		if (name && experimental(name))
+		if (name && cfg_experimental(name))
 			continue;
 		if (parse_region(fdt, node, cfg, c))
 			return -1;
 		for (unsigned int i = 0; i + 1 < cfg->nshm; i++)
 			if (!strcmp(cfg->shm[i].name, cfg->shm[cfg->nshm - 1].name))
-				return fail(c, "defined twice");
+				return cfg_fail(c, "defined twice");
 	}
 	if (node != -FDT_ERR_NOTFOUND)
-		return fail(c, "%s", fdt_strerror(node));
+		return cfg_fail(c, "%s", fdt_strerror(node));
 	return 0;
 }
 
@@ -567,14 +424,18 @@ int config_parse(const void *bundle, uint64_t size, struct hv_config *cfg, char 
 		return -1;
 	struct ctx c = { .fdt = bundle, .err = err, .errlen = errlen };
 	snprintf(c.where, sizeof(c.where), "/");
-	if (check_props(&c, 0,
-			(const char *const[]){ "compatible", "description", "#address-cells", "#size-cells", NULL }) ||
-	    check_subnodes(&c, 0,
-			   (const char *const[]){ "hypervisor", "images", "partitions", "shared-memory", NULL }) ||
+	if (cfg_check_props(
+		    &c, 0,
+		    (const char *const[]){ "compatible", "description", "#address-cells", "#size-cells", NULL }) ||
+	    cfg_check_subnodes(&c, 0,
+			       (const char *const[]){ "hypervisor", "images", "partitions", "shared-memory",
+						      "host-disks", NULL }) ||
 	    parse_hypervisor(bundle, cfg, &c) || check_images(bundle, &c) || parse_partitions(bundle, cfg, &c) ||
-	    parse_shared_memory(bundle, cfg, &c)) {
+	    parse_shared_memory(bundle, cfg, &c) || config_parse_disks(bundle, cfg, &c)) {
 		cfg->npartitions = 0;
 		cfg->nshm = 0;
+		cfg->nhost_disks = 0;
+		cfg->ndisks = 0;
 		return -1;
 	}
 	return 0;

@@ -122,8 +122,9 @@ int host_pci_fdt_parse(const void *fdt, struct host_pci_topology *t, char *warn,
 		while (whole < d->m32_size)
 			whole <<= 1;
 		d->m32_segment = whole / d->num_pes;
-		if (d->m32_segment < 0x10000) {
-			snprintf(warn, warnlen, "host pci: %s: 32-bit window too small for its PEs; PHB not used",
+		if (d->m32_segment < 0x10000 || d->m32_pci % d->m32_segment) {
+			snprintf(warn, warnlen,
+				 "host pci: %s: 32-bit window too small for its PEs, or not on a segment; PHB not used",
 				 d->path);
 			continue;
 		}

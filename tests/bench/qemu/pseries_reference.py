@@ -45,7 +45,7 @@ def ensure_images():
     return kernel, initrd
 
 
-def qemu_command(kernel, initrd, hvtest="info", smp=2, mem="1G", append=""):
+def qemu_command(kernel, initrd, hvtest="info", smp=2, mem="1G", append="", qemu_args=()):
     cmdline = "console=hvc0 disable_radix"
     if hvtest:
         cmdline += " hvtest=" + hvtest
@@ -53,11 +53,12 @@ def qemu_command(kernel, initrd, hvtest="info", smp=2, mem="1G", append=""):
         cmdline += " " + append
     return ["qemu-system-ppc64", "-M", MACHINE, "-cpu", "POWER9", "-smp", str(smp), "-m", str(mem),
             "-nographic", "-nodefaults", "-serial", "mon:stdio",
-            "-kernel", kernel, "-initrd", initrd, "-append", cmdline]
+            "-kernel", kernel, "-initrd", initrd, "-append", cmdline] + list(qemu_args)
 
 
-def run_pseries(hvtest="info", smp=2, mem="1G", append="", timeout=300, log=None):
+def run_pseries(hvtest="info", smp=2, mem="1G", append="", timeout=300, log=None, qemu_args=()):
     """Boots the test kernel on QEMU pseries and runs /tests/<hvtest>.sh.
+    qemu_args: more QEMU options (devices, drives).
 
     Returns a dict: ok (the test printed GUEST DONE, or the crash test
     panicked), uptime_at_init (guest seconds, from `GUEST INIT: uptime`),
@@ -66,7 +67,7 @@ def run_pseries(hvtest="info", smp=2, mem="1G", append="", timeout=300, log=None
     panicked, timed_out, command, console (everything QEMU printed).
     """
     kernel, initrd = ensure_images()
-    cmd = qemu_command(kernel, initrd, hvtest, smp, mem, append)
+    cmd = qemu_command(kernel, initrd, hvtest, smp, mem, append, qemu_args)
     res = {"ok": False, "uptime_at_init": None, "wall_to_init": None, "wall_total": None,
            "info": [], "guest": [], "panicked": False, "timed_out": False,
            "command": cmd, "console": ""}

@@ -108,6 +108,7 @@ struct props *bundle_add_part(struct bundle_spec *s, const char *name)
 	struct part_spec *p = &s->parts[s->nparts++];
 	p->name = name;
 	p->props.n = 0;
+	p->ndisks = 0;
 	props_set(&p->props, P_U64("memory", 256ull << 20));
 	props_set(&p->props, P_U32("vcpus", 2));
 	props_set(&p->props, P_STR("kernel", "linux"));
@@ -156,6 +157,27 @@ static void emit(void *fdt, const struct props *l)
 			break;
 		}
 	}
+}
+
+struct props *bundle_add_host_disk(struct bundle_spec *s, const char *name)
+{
+	assert(s->nhost_disks < sizeof(s->host_disks) / sizeof(s->host_disks[0]));
+	struct named_props *h = &s->host_disks[s->nhost_disks++];
+	h->name = name;
+	h->props.n = 0;
+	s->has_host_disks = true;
+	return &h->props;
+}
+
+struct props *bundle_add_disk(struct bundle_spec *s, unsigned int part, const char *name, const char *host)
+{
+	struct part_spec *p = &s->parts[part];
+	assert(p->ndisks < sizeof(p->disks) / sizeof(p->disks[0]));
+	struct named_props *d = &p->disks[p->ndisks++];
+	d->name = name;
+	d->props.n = 0;
+	props_set(&d->props, P_STR("host-disk", host));
+	return &d->props;
 }
 
 struct shm_spec *bundle_add_shm(struct bundle_spec *s, const char *name, uint64_t size)
@@ -209,6 +231,24 @@ void *bundle_build(const struct bundle_spec *s, uint64_t *size)
 		for (unsigned int i = 0; i < s->nparts; i++) {
 			assert(!fdt_begin_node(fdt, s->parts[i].name));
 			emit(fdt, &s->parts[i].props);
+			if (s->parts[i].ndisks) {
+				assert(!fdt_begin_node(fdt, "disks"));
+				for (unsigned int k = 0; k < s->parts[i].ndisks; k++) {
+					assert(!fdt_begin_node(fdt, s->parts[i].disks[k].name));
+					emit(fdt, &s->parts[i].disks[k].props);
+					assert(!fdt_end_node(fdt));
+				}
+				assert(!fdt_end_node(fdt));
+			}
+			assert(!fdt_end_node(fdt));
+		}
+		assert(!fdt_end_node(fdt));
+	}
+	if (s->has_host_disks) {
+		assert(!fdt_begin_node(fdt, "host-disks"));
+		for (unsigned int i = 0; i < s->nhost_disks; i++) {
+			assert(!fdt_begin_node(fdt, s->host_disks[i].name));
+			emit(fdt, &s->host_disks[i].props);
 			assert(!fdt_end_node(fdt));
 		}
 		assert(!fdt_end_node(fdt));

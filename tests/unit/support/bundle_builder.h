@@ -72,9 +72,16 @@ struct image_spec {
 	struct props extra;
 };
 
+struct named_props {
+	const char *name;
+	struct props props;
+};
+
 struct part_spec {
 	const char *name;
 	struct props props;
+	unsigned int ndisks; /* nodes under a "disks" node */
+	struct named_props disks[6];
 };
 
 struct shm_peer_spec {
@@ -107,6 +114,9 @@ struct bundle_spec {
 	bool has_shm;                /* a /shared-memory node */
 	unsigned int nshm;
 	struct shm_spec shm[BUNDLE_MAX_SHM];
+	bool has_host_disks; /* a /host-disks node */
+	unsigned int nhost_disks;
+	struct named_props host_disks[10];
 };
 
 /* Raw kernel and initrd bytes the default bundle uses. */
@@ -124,6 +134,10 @@ struct props *bundle_add_part(struct bundle_spec *s, const char *name);
 struct shm_spec *bundle_add_shm(struct bundle_spec *s, const char *name, uint64_t size);
 /* Appends a peer (partition name, id) to a region; returns its props. */
 struct props *shm_add_peer(struct shm_spec *r, const char *partition, uint32_t id);
+/* Appends host disk name to /host-disks; returns its props (empty). */
+struct props *bundle_add_host_disk(struct bundle_spec *s, const char *name);
+/* Appends disk name (on host disk host) to partition part's disks; returns its props. */
+struct props *bundle_add_disk(struct bundle_spec *s, unsigned int part, const char *name, const char *host);
 /* Builds into a static buffer (reused by the next call); returns it. */
 void *bundle_build(const struct bundle_spec *s, uint64_t *size);
 

@@ -349,7 +349,7 @@ static void fatal_status_at_run_time_resets(void **state)
 	while (!done_count)
 		blockdev_poll(bd);
 	assert_int_equal(last_status, BLK_ECANCELED);
-	assert_int_equal(log_count("fatal status (CSTS.CFS)"), 1);
+	assert_int_equal(log_count("reports a fatal status (CSTS.CFS)"), 1);
 	assert_int_equal(e->c.state, NVME_LIVE);
 	e->f.hold_opcode = -1;
 	assert_int_equal(blockdev_sync(bd, BLK_READ, 0, 1, buf), BLK_OK);

@@ -581,6 +581,164 @@ static void rejects_bad_shared_memory(void **state)
 	expect_error("bundle: shared memory 'demo': peer 'g': more than 6 peers");
 }
 
+/* Two partitions, web and db, with disks on host disks "fast" (an NVMe by serial) and "img" (an image). */
+static void disks_spec(void)
+{
+	bundle_spec_default(&spec);
+	bundle_add_part(&spec, "db");
+	struct props *h = bundle_add_host_disk(&spec, "fast");
+	props_set(h, P_STR("serial", "disk0"));
+	props_set(h, P_U32("namespace", 2));
+	props_set(bundle_add_host_disk(&spec, "byname"), P_STR("device", "nvme1n1"));
+	props_set(bundle_add_host_disk(&spec, "img"), P_STR("image", "rootfs")); /* 8 KiB */
+	struct props *d = bundle_add_disk(&spec, 0, "data", "fast");
+	props_set(d, P_U64("start", 0));
+	props_set(d, P_U64("size", 1 * GiB));
+	d = bundle_add_disk(&spec, 1, "data", "fast");
+	props_set(d, P_U64("start", 1 * GiB)); /* to the end */
+	props_set(d, P_STR("serial", "db-disk-1"));
+	d = bundle_add_disk(&spec, 1, "seed", "img");
+	props_set(d, P_RAW("read-only", "", 0));
+}
+
+static void parses_disks(void **state)
+{
+	(void)state;
+	disks_spec();
+	assert_int_equal(parse(), 0);
+	assert_int_equal(cfg.nhost_disks, 3);
+	assert_string_equal(cfg.host_disk[0].name, "fast");
+	assert_int_equal(cfg.host_disk[0].kind, HOST_DISK_SERIAL);
+	assert_string_equal(cfg.host_disk[0].serial, "disk0");
+	assert_int_equal(cfg.host_disk[0].nsid, 2);
+	assert_int_equal(cfg.host_disk[1].kind, HOST_DISK_DEVICE);
+	assert_string_equal(cfg.host_disk[1].device, "nvme1n1");
+	assert_int_equal(cfg.host_disk[2].kind, HOST_DISK_IMAGE);
+	assert_int_equal(cfg.host_disk[2].image.size, sizeof(bb_initrd));
+	assert_int_equal(cfg.ndisks, 3);
+	assert_string_equal(cfg.disk[0].name, "data");
+	assert_int_equal(cfg.disk[0].partition, 0);
+	assert_int_equal(cfg.disk[0].host_disk, 0);
+	assert_int_equal(cfg.disk[0].size, 1 * GiB);
+	assert_false(cfg.disk[0].read_only);
+	assert_string_equal(cfg.disk[0].serial, "web-data"); /* the default */
+	assert_int_equal(cfg.disk[1].partition, 1);
+	assert_int_equal(cfg.disk[1].start, 1 * GiB);
+	assert_int_equal(cfg.disk[1].size, 0);
+	assert_string_equal(cfg.disk[1].serial, "db-disk-1");
+	assert_int_equal(cfg.disk[2].host_disk, 2);
+	assert_true(cfg.disk[2].read_only);
+}
+
+static void disk_error(void (*change)(void), const char *want)
+{
+	disks_spec();
+	change();
+	expect_error(want);
+	assert_int_equal(cfg.ndisks, 0);
+	assert_int_equal(cfg.nhost_disks, 0);
+}
+
+static void overlap_first_gib(void)
+{
+	props_set(&spec.parts[1].disks[0].props, P_U64("start", 1 * GiB - 4096));
+}
+static void overlap_same_partition(void)
+{
+	props_set(bundle_add_disk(&spec, 0, "more", "fast"), P_U64("start", 512 * MiB));
+}
+static void open_ended_overlaps_later(void)
+{
+	props_set(bundle_add_disk(&spec, 0, "tail", "fast"), P_U64("start", 8 * GiB));
+}
+static void unaligned_start(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U64("start", 512));
+}
+static void zero_size(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U64("size", 0));
+}
+static void past_image(void)
+{
+	props_set(&spec.parts[1].disks[1].props, P_U64("size", 12288));
+}
+static void no_such_host_disk(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_STR("host-disk", "slow"));
+}
+static void two_kinds(void)
+{
+	props_set(&spec.host_disks[0].props, P_STR("device", "nvme0n1"));
+}
+static void none_of_the_kinds(void)
+{
+	props_del(&spec.host_disks[1].props, "device");
+}
+static void namespace_without_serial(void)
+{
+	props_set(&spec.host_disks[1].props, P_U32("namespace", 1));
+}
+static void read_only_with_value(void)
+{
+	props_set(&spec.parts[1].disks[1].props, P_U32("read-only", 1));
+}
+static void duplicate_disk(void)
+{
+	props_set(bundle_add_disk(&spec, 1, "seed", "img"), P_RAW("read-only", "", 0));
+}
+static void bad_disk_name(void)
+{
+	bundle_add_disk(&spec, 0, "Data", "fast");
+}
+static void typo(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U64("sise", 4096));
+}
+
+static void rejects_bad_disks(void **state)
+{
+	(void)state;
+	disk_error(overlap_first_gib, "bundle: partition 'db': disk 'data': bytes [0x3ffff000, the end) of host disk "
+				      "'fast' overlap partition 'web' disk 'data'");
+	disk_error(overlap_same_partition, "bundle: partition 'web': disk 'more': bytes [0x20000000, the end) of "
+					   "host disk 'fast' overlap partition 'web' disk 'data'");
+	/* web's disks come first: db's open range meets web's later one */
+	disk_error(open_ended_overlaps_later, "bundle: partition 'db': disk 'data': bytes [0x40000000, the end) of "
+					      "host disk 'fast' overlap partition 'web' disk 'tail'");
+	disk_error(unaligned_start, "bundle: partition 'web': disk 'data': property start: 0x200 is not a multiple "
+				    "of 4 KiB");
+	disk_error(zero_size, "bundle: partition 'web': disk 'data': property size: 0 bytes is not a non-zero "
+			      "multiple of 4 KiB");
+	disk_error(past_image, "bundle: partition 'db': disk 'seed': bytes up to 0x3000 are past the end of image "
+			       "'rootfs' (8192 bytes)");
+	disk_error(no_such_host_disk, "bundle: partition 'web': disk 'data': property host-disk: no host disk 'slow' "
+				      "in /host-disks");
+	disk_error(two_kinds, "bundle: host disk 'fast': give exactly one of device, serial and image");
+	disk_error(none_of_the_kinds, "bundle: host disk 'byname': give exactly one of device, serial and image");
+	disk_error(namespace_without_serial, "bundle: host disk 'byname': property namespace: only with serial");
+	disk_error(read_only_with_value, "bundle: partition 'db': disk 'seed': property read-only: a flag takes no "
+					 "value");
+	disk_error(duplicate_disk, "bundle: partition 'db': disk 'seed': defined twice");
+	disk_error(bad_disk_name, "bundle: partition 'web': disk 'Data': the name must be 1..15 characters of a-z, "
+				  "0-9, _ and -");
+	disk_error(typo, "bundle: partition 'web': disk 'data': unknown property 'sise'");
+}
+
+static void read_only_ranges_may_be_shared(void **state)
+{
+	(void)state;
+	disks_spec();
+	props_set(bundle_add_disk(&spec, 0, "seed", "img"), P_RAW("read-only", "", 0));
+	assert_int_equal(parse(), 0);
+	assert_int_equal(cfg.ndisks, 4);
+	/* but not with a writer */
+	disks_spec();
+	bundle_add_disk(&spec, 0, "seed", "img");
+	expect_error("bundle: partition 'db': disk 'seed': bytes [0x0, 0x2000) of host disk 'img' overlap "
+		     "partition 'web' disk 'seed'");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -606,6 +764,9 @@ int main(void)
 		cmocka_unit_test(rejects_bad_root),
 		cmocka_unit_test(rejects_truncated_and_corrupt_bundles),
 		cmocka_unit_test(error_messages_are_bounded),
+		cmocka_unit_test(parses_disks),
+		cmocka_unit_test(rejects_bad_disks),
+		cmocka_unit_test(read_only_ranges_may_be_shared),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
