@@ -199,6 +199,68 @@ static void disk_bench(struct blockdev *bd)
 		blockdev_sync(bd, BLK_FLUSH, 0, 0, NULL);
 }
 
+/* Every drive at once: 16 writes in flight on each before any is polled,
+ * then a flush and a read-back of each. */
+#define TOGETHER_LBA    3072
+#define TOGETHER_WRITES 16
+
+struct together {
+	unsigned int done, failed;
+};
+
+static void together_done(struct blk_request *r, enum blk_status s)
+{
+	struct together *t = r->ctx;
+	t->done++;
+	if (s != BLK_OK)
+		t->failed++;
+}
+
+static void disks_together(void)
+{
+	static struct blk_request req[8][TOGETHER_WRITES];
+	static struct blk_seg seg[8][TOGETHER_WRITES];
+	struct blockdev *bds[8];
+	unsigned int n = 0, submitted = 0;
+	for (struct blockdev *bd = blockdev_first(); bd && n < 8; bd = bd->next_registered)
+		bds[n++] = bd;
+	uint8_t *mem = buffer((uint64_t)n * TOGETHER_WRITES * 4096);
+	if (n < 2 || !mem)
+		return;
+	struct together t = { 0, 0 };
+	for (unsigned int w = 0; w < TOGETHER_WRITES; w++)
+		for (unsigned int i = 0; i < n; i++) {
+			struct blockdev *bd = bds[i];
+			uint8_t *blk = mem + ((uint64_t)i * TOGETHER_WRITES + w) * 4096;
+			memset(blk, 0, 4096);
+			snprintf((char *)blk, 4096, "together %s write %u", bd->name, w);
+			seg[i][w] = (struct blk_seg){ (uint64_t)(uintptr_t)blk, 4096 };
+			req[i][w] = (struct blk_request){ .op = BLK_WRITE,
+							  .lba = TOGETHER_LBA + w * (4096 / bd->block_size),
+							  .nblocks = 4096 / bd->block_size,
+							  .segs = &seg[i][w],
+							  .nsegs = 1,
+							  .done = together_done,
+							  .ctx = &t };
+			if (blockdev_submit(bd, &req[i][w]) == 0)
+				submitted++;
+		}
+	while (t.done < submitted)
+		for (unsigned int i = 0; i < n; i++)
+			blockdev_poll(bds[i]);
+	unsigned int equal = 0;
+	uint8_t *r = buffer(4096);
+	for (unsigned int i = 0; r && i < n; i++) {
+		blockdev_sync(bds[i], BLK_FLUSH, 0, 0, NULL);
+		for (unsigned int w = 0; w < TOGETHER_WRITES; w++)
+			if (blockdev_sync(bds[i], BLK_READ, req[i][w].lba, req[i][w].nblocks, r) == BLK_OK &&
+			    !memcmp(r, mem + ((uint64_t)i * TOGETHER_WRITES + w) * 4096, 4096))
+				equal++;
+	}
+	hvprint("hvtest: %u drives at once: %u writes in flight together, %u failed, %u read back equal", n, submitted,
+		t.failed, equal);
+}
+
 void hvtest_disks(const char *bootargs)
 {
 	bool io = hvtest_enabled(bootargs, "disk-io"), records = hvtest_enabled(bootargs, "disk-records");
@@ -213,6 +275,8 @@ void hvtest_disks(const char *bootargs)
 		if (bench)
 			disk_bench(bd);
 	}
+	if (io)
+		disks_together();
 	if (records && blockdev_first())
 		disk_records(blockdev_first());
 }

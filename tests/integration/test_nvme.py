@@ -58,6 +58,7 @@ def test_nvme_two_drives_on_two_phbs_data_at_the_right_offsets(hv, tmp_path):
     m.expect(r"hvtest: nvme0n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
     m.expect(r'hvtest: nvme1n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
     m.expect(r"hvtest: nvme1n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    m.expect(r"hvtest: 2 drives at once: 32 writes in flight together, 0 failed, 32 read back equal")
     m.expect(r"SELFTEST: 6 passed, 0 failed")
     m.expect(r"nvme0: shut down cleanly")
     m.expect(r"nvme1: shut down cleanly")
@@ -70,6 +71,9 @@ def test_nvme_two_drives_on_two_phbs_data_at_the_right_offsets(hv, tmp_path):
             assert got.startswith(want + b"\0"), (path, b, got[:40])
         assert block(path, IO_TEST_LBA + 8) == bytes(BLOCK)  # nothing past what was written
         assert block(path, IO_TEST_LBA - 1) == bytes(BLOCK)
+        for w in range(16):
+            want = ("together %s write %d" % (name, w)).encode()
+            assert block(path, 3072 + 8 * w).startswith(want + b"\0"), (path, w)
 
 
 def test_nvme_flushed_records_survive_sigkill(hv, tmp_path):
