@@ -62,7 +62,8 @@ void vcpu_machine_check(struct vcpu *v, enum mc_access kind, uint64_t ea)
  * the page this vCPU's instruction cache holds, without the HPT lock (a
  * race with the guest's own table changes only hurts the guest); else
  * looked up, and the cache filled. Inlined: each caller gets its own. */
-static inline __attribute__((always_inline)) bool fetch_insn(struct vcpu *v, bool cached_only, uint32_t *insn)
+static inline __attribute__((always_inline)) bool fetch_insn(struct vcpu *v, bool cached_only, uint32_t *insn,
+							     const uint8_t **host, uint64_t *nip_slb_v)
 {
 	struct partition *p = v->part;
 	const uint8_t *b;
@@ -84,17 +85,21 @@ static inline __attribute__((always_inline)) bool fetch_insn(struct vcpu *v, boo
 		if (!found || m.absent)
 			return false;
 		b = (const uint8_t *)(uintptr_t)m.host;
+		if (nip_slb_v)
+			*nip_slb_v = slb_v;
 	}
 	if (!b)
 		return false;
 	uint32_t w = be32_load(b);
 	*insn = (v->msr & MSR_LE) ? __builtin_bswap32(w) : w;
+	if (host)
+		*host = b;
 	return true;
 }
 
 bool vcpu_fetch_insn(struct vcpu *v, uint32_t *insn)
 {
-	return fetch_insn(v, false, insn);
+	return fetch_insn(v, false, insn, NULL, NULL);
 }
 
 static void reflect_dsi(struct vcpu *v, uint64_t dsisr)
@@ -165,14 +170,24 @@ static const struct mmio_insn *decode(struct vcpu *v, uint32_t insn)
 	return &v->decoded;
 }
 
-/* Carries out decoded access d at gpa for v and steps the guest past it. */
-static void perform(struct vcpu *v, const struct mmio_insn *d, uint64_t gpa)
+/* The MSR bits an emulated access's outcome depends on: translation on,
+ * privilege, byte order. */
+#define SHORTCUT_MSR   (MSR_IR | MSR_DR | MSR_PR | MSR_LE)
+#define SHORTCUT_STORE (1ull << 62) /* a bit no MSR has */
+
+/* Carries out decoded access d at gpa for v and steps the guest past it;
+ * through hint when there is one (the fast path: inlined there). */
+static inline __attribute__((always_inline)) void perform(struct vcpu *v, const struct mmio_insn *d, uint64_t gpa,
+							  struct mmio_bus_hint *hint)
 {
 	struct partition *p = v->part;
 	bool le = (v->msr & MSR_LE) != 0;
 	uint64_t value = d->store ? mmio_insn_store_value(d, v->gpr, le) : 0;
 	spin_lock(&p->mmio_lock);
-	mmio_bus_access(&p->mmio, gpa, d->size, d->store, &value);
+	if (hint)
+		mmio_bus_access_hinted(&p->mmio, hint, gpa, d->size, d->store, &value);
+	else
+		mmio_bus_access(&p->mmio, gpa, d->size, d->store, &value);
 	spin_unlock(&p->mmio_lock);
 	mmio_insn_complete(d, v->gpr, le, value, v->hdar);
 	v->nip += 4;
@@ -216,7 +231,7 @@ static enum mmio_outcome try_emulate(struct vcpu *v, uint32_t *insn_out, uint64_
 		return MMIO_UNSUPPORTED;
 	if (m.gpa & (d->size - 1))
 		return MMIO_MISALIGNED;
-	perform(v, d, m.gpa);
+	perform(v, d, m.gpa, NULL);
 	return MMIO_DONE;
 }
 
@@ -330,6 +345,22 @@ static long data_fast(struct vcpu *v)
 	struct partition *p = v->part;
 	struct hpt_match m;
 	bool store = (hdsisr & DSISR_STORE) != 0;
+	/* Fibonacci hashing of the instruction number: accesses a fixed
+	 * stride apart (an unrolled loop) spread over the table */
+	uint32_t slot = ((uint32_t)(v->nip >> 2) * 0x9e3779b1u) >> (32 - MMIO_SHORTCUT_BITS);
+	struct mmio_shortcut *sc = &v->shortcut[slot];
+	/* (an empty slot never matches: the HPT's generation starts at 1) */
+	uint64_t key = (v->msr & SHORTCUT_MSR) | (store ? SHORTCUT_STORE : 0);
+	if (sc->nip == v->nip && sc->ea_page == ea >> 12 && sc->key == key && sc->hpt_gen == p->hpt.gen &&
+	    !(ea & (sc->d.size - 1)) && be32_load(sc->insn_host) == sc->insn_raw && mfspr(SPR_AMR) == sc->amr) {
+		uint64_t data_slb_v, nip_slb_v;
+		/* (in real mode the instruction's place cannot change: no segment) */
+		if (slb_find(ea, &data_slb_v) && data_slb_v == sc->slb_v &&
+		    (!(key & MSR_IR) || (slb_find(v->nip, &nip_slb_v) && nip_slb_v == sc->nip_slb_v))) {
+			perform(v, &sc->d, sc->gpa_page | (ea & 0xfff), &sc->bus);
+			return (!store && sc->d.rt >= 14) || (sc->d.update && sc->d.ra >= 14) ? 3 : 0;
+		}
+	}
 	if (!slb_find(ea, &slb_v) || !hpt_lookup_cache_hit(&p->hpt, &v->mmio_cache, slb_v, ea, &m)) {
 		if (device_page(v, ea))
 			return 1; /* first touch: the full exit checks it and fills the caches */
@@ -340,12 +371,27 @@ static long data_fast(struct vcpu *v)
 	    !hpt_key_allows(m.r, mfspr(SPR_AMR), store))
 		return 1;
 	uint32_t insn;
-	if (!fetch_insn(v, true, &insn))
+	const uint8_t *insn_host = NULL;
+	uint64_t nip_slb_v = 0, amr = mfspr(SPR_AMR);
+	if (!fetch_insn(v, true, &insn, &insn_host, &nip_slb_v))
 		return 1;
 	const struct mmio_insn *d = decode(v, insn);
 	if (!d || d->store != store || (m.gpa & (d->size - 1)))
 		return 1;
-	perform(v, d, m.gpa);
+	{ /* what this outcome depended on, to repeat it */
+		*sc = (struct mmio_shortcut){ .key = (v->msr & SHORTCUT_MSR) | (store ? SHORTCUT_STORE : 0),
+					      .insn_raw = be32_load(insn_host),
+					      .insn_host = insn_host,
+					      .nip = v->nip,
+					      .ea_page = ea >> 12,
+					      .amr = amr,
+					      .slb_v = slb_v,
+					      .nip_slb_v = nip_slb_v,
+					      .hpt_gen = p->hpt.gen,
+					      .gpa_page = m.gpa & ~0xfffull,
+					      .d = *d };
+	}
+	perform(v, d, m.gpa, &sc->bus);
 	/* 3: the access wrote a GPR the C code does not keep (r14-r31). */
 	return (!d->store && d->rt >= 14) || (d->update && d->ra >= 14) ? 3 : 0;
 }

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include "arch/mmu.h"
 #include "papr.h"
+#include "hv/lib/mmio_bus.h"
 #include "hv/lib/mmio_insn.h"
 #include "hv/mm/hpt_lookup.h"
 #include "hv/mm/page_prep.h"
@@ -66,6 +67,9 @@ struct vcpu_fp {
 	uint64_t vscr[2]; /* as mfvscr leaves it in a VR: VSCR in the last word */
 } __attribute__((aligned(16)));
 
+#define MMIO_SHORTCUT_BITS 4
+#define MMIO_SHORTCUTS     (1u << MMIO_SHORTCUT_BITS)
+
 struct vcpu {
 	/* Saved by hv/arch/world_switch.S: keep in sync with the offsets above. */
 	uint64_t gpr[32];
@@ -92,6 +96,19 @@ struct vcpu {
 	bool decoded_valid; /* the last instruction word decoded, and how */
 	uint32_t decoded_word;
 	struct mmio_insn decoded;
+	/* Accesses storage_fast() carried out, one per instruction address
+	 * (hashed by NIP: a driver's loop has a few), with everything
+	 * the outcome depended on: the same instruction at the same NIP to the
+	 * same page, with the same segments, MSR bits, AMR and HPT generation,
+	 * is carried out again without any lookup. */
+	struct mmio_shortcut {
+		uint32_t insn_raw; /* the word as it lies in memory */
+		const uint8_t *insn_host;
+		uint64_t key; /* the MSR bits that matter, and whether it stores */
+		uint64_t nip, ea_page, amr, slb_v, nip_slb_v, hpt_gen, gpa_page;
+		struct mmio_insn d;
+		struct mmio_bus_hint bus; /* the region it reached */
+	} shortcut[MMIO_SHORTCUTS];
 
 	struct partition *part;
 	unsigned int id;     /* vCPU number inside the partition */

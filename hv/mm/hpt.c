@@ -182,7 +182,9 @@ int hpt_init(struct hpt *h, void *table, unsigned int shift, uint8_t *hv_owned_b
 	if (ram_size < 4096 || ram_size > (1ull << 57) || host_ram_base > (1ull << 57) - ram_size)
 		return -1;
 
+	uint64_t gen = h->gen; /* never repeats, so nothing cached before a reset matches after it */
 	memset(h, 0, sizeof(*h));
+	h->gen = gen + 1;
 	h->table = table;
 	h->shift = shift;
 	h->nptes = bytes >> 4;
@@ -238,9 +240,9 @@ long hpt_install_vrma(struct hpt *h, uint64_t rma_size, unsigned int page_shift)
 		uint64_t r = r0 | (h->host_ram_base + addr);
 		uint64_t *p = hpte_ptr(h, ptex);
 		h->hv_owned[ptex >> 3] |= (uint8_t)(1u << (ptex & 7));
-		hpt_st(p + 1, hpt_old_to_new_r(v, r));
+		hpt_st(h, p + 1, hpt_old_to_new_r(v, r));
 		write_barrier();
-		hpt_st(p, hpt_old_to_new_v(v));
+		hpt_st(h, p, hpt_old_to_new_v(v));
 	}
 	sync_ptes(h);
 	return H_SUCCESS;
@@ -366,9 +368,9 @@ long hpt_h_enter(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t pteh, ui
 		v = (v & ~HPTE_V_VALID) | HPTE_V_ABSENT;
 	}
 	uint64_t *p = hpte_ptr(h, ptex);
-	hpt_st(p + 1, hpt_old_to_new_r(v, r));
+	hpt_st(h, p + 1, hpt_old_to_new_r(v, r));
 	write_barrier();
-	hpt_st(p, hpt_old_to_new_v(v));
+	hpt_st(h, p, hpt_old_to_new_v(v));
 	sync_ptes(h);
 	*slot_out = ptex;
 	return H_SUCCESS;
@@ -403,12 +405,12 @@ static bool remove_one(struct hpt *h, uint64_t ptex, uint64_t flags, uint64_t av
 	if (((flags & H_AVPN) && (v & ~0x7full) != avpn) || ((flags & H_ANDCOND) && (v & avpn) != 0))
 		return false;
 
-	hpt_st(p, 0);
+	hpt_st(h, p, 0);
 	if (v_raw & HPTE_V_VALID) /* an absent entry was never in a TLB */
 		invalidate(h, v, hpt_new_to_old_r(r_raw), ptex);
 	/* R and C are final only once the invalidation completed (KVM). */
 	r_raw = hpt_ld(p + 1);
-	hpt_st(p + 1, 0);
+	hpt_st(h, p + 1, 0);
 	*vp = v;
 	*rp = guest_r(h, v_raw, r_raw);
 	return true;
@@ -469,7 +471,7 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 			(flags & (HPTE_R_PP | HPTE_R_N | HPTE_R_KEY_LO));
 	uint64_t r_new = (r_raw & ~PROTECT_MASK) | bits;
 	if (v_raw & HPTE_V_ABSENT) { /* not in the hardware's view: just store */
-		hpt_st(p + 1, r_new);
+		hpt_st(h, p + 1, r_new);
 		return H_SUCCESS;
 	}
 	const struct hpt_range *range = mapped_range_of_host(h, r_raw);
@@ -485,13 +487,13 @@ long hpt_h_protect(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t avpn)
 	if (r_new == r_raw) /* nothing changes: no invalidation (KVM) */
 		return H_SUCCESS;
 
-	hpt_st(p, v_raw & ~HPTE_V_VALID);
+	hpt_st(h, p, v_raw & ~HPTE_V_VALID);
 	invalidate(h, v, hpt_new_to_old_r(r_new), ptex);
 	/* Keep R/C the hardware set until the invalidation completed. */
 	r_new |= hpt_ld(p + 1) & (HPTE_R_R | HPTE_R_C);
-	hpt_st(p + 1, r_new);
+	hpt_st(h, p + 1, r_new);
 	write_barrier();
-	hpt_st(p, v_raw);
+	hpt_st(h, p, v_raw);
 	sync_ptes(h);
 	return H_SUCCESS;
 }
@@ -531,7 +533,7 @@ long hpt_h_clear_ref(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 		return H_NOT_FOUND;
 	uint64_t r_raw = hpt_ld(p + 1);
 	if ((r_raw & HPTE_R_R) && (v_raw & HPTE_V_ABSENT)) {
-		hpt_st(p + 1, r_raw & ~HPTE_R_R);
+		hpt_st(h, p + 1, r_raw & ~HPTE_R_R);
 	} else if (r_raw & HPTE_R_R) {
 		/* Store only the byte holding R (big-endian byte 14 of the entry),
 		 * so a C bit the hardware sets meanwhile is not lost (KVM); then
@@ -555,19 +557,19 @@ long hpt_h_clear_mod(struct hpt *h, uint64_t flags, uint64_t ptex, uint64_t *old
 	uint64_t r_raw = hpt_ld(p + 1);
 	if (v_raw & HPTE_V_ABSENT) {
 		*old_ptel = guest_r(h, v_raw, r_raw);
-		hpt_st(p + 1, r_raw & ~HPTE_R_C);
+		hpt_st(h, p + 1, r_raw & ~HPTE_R_C);
 		return H_SUCCESS;
 	}
 	/* C is stable only with the entry invalid and out of every TLB (KVM
 	 * does this whether or not C is set). */
-	hpt_st(p, v_raw & ~HPTE_V_VALID);
+	hpt_st(h, p, v_raw & ~HPTE_V_VALID);
 	invalidate(h, hpt_new_to_old_v(v_raw, r_raw), hpt_new_to_old_r(r_raw), ptex);
 	r_raw = hpt_ld(p + 1);
 	*old_ptel = guest_r(h, v_raw, r_raw);
 	if (r_raw & HPTE_R_C)
-		hpt_st(p + 1, r_raw & ~HPTE_R_C);
+		hpt_st(h, p + 1, r_raw & ~HPTE_R_C);
 	write_barrier();
-	hpt_st(p, v_raw);
+	hpt_st(h, p, v_raw);
 	sync_ptes(h);
 	return H_SUCCESS;
 }
@@ -604,6 +606,7 @@ int hpt_add_range(struct hpt *h, uint64_t gpa, uint64_t size, uint64_t host, boo
 	}
 	h->ranges[h->nranges++] = (struct hpt_range){ gpa, size, host, read_only };
 	h->ranges_gen++;
+	h->gen++;
 	return 0;
 }
 
@@ -626,14 +629,15 @@ void hpt_remove_range(struct hpt *h, uint64_t gpa, bool mapped)
 			if (mapped_range_of_host(h, r_raw) != g)
 				continue;
 			uint64_t r = guest_r(h, v_raw, r_raw);
-			hpt_st(p, (v_raw & ~HPTE_V_VALID) | HPTE_V_ABSENT);
+			hpt_st(h, p, (v_raw & ~HPTE_V_VALID) | HPTE_V_ABSENT);
 			invalidate(h, hpt_new_to_old_v(v_raw, r_raw), hpt_new_to_old_r(r_raw), ptex);
-			hpt_st(p + 1, hpt_old_to_new_r(hpt_new_to_old_v(v_raw, r_raw), r));
+			hpt_st(h, p + 1, hpt_old_to_new_r(hpt_new_to_old_v(v_raw, r_raw), r));
 		}
 		sync_ptes(h);
 	}
 	h->ranges[i] = h->ranges[--h->nranges];
 	h->ranges_gen++;
+	h->gen++;
 }
 
 bool hpt_make_present(struct hpt *h, uint64_t ptex)
@@ -655,9 +659,9 @@ bool hpt_make_present(struct hpt *h, uint64_t ptex)
 	r = (r & ~(HPTE_R_RPN & ~(psize - 1)) & ~HPTE_R_WIMG) | HPTE_R_M | (g->host + (gpa - g->gpa));
 	if (g->read_only)
 		r = force_read_only(r);
-	hpt_st(p + 1, hpt_old_to_new_r(v, r));
+	hpt_st(h, p + 1, hpt_old_to_new_r(v, r));
 	write_barrier();
-	hpt_st(p, (v_raw & ~HPTE_V_ABSENT) | HPTE_V_VALID);
+	hpt_st(h, p, (v_raw & ~HPTE_V_ABSENT) | HPTE_V_VALID);
 	sync_ptes(h);
 	return true;
 }

@@ -78,6 +78,7 @@ struct hpt {
 	struct hpt_range ranges[HPT_MAX_RANGES]; /* mapped ones take precedence */
 	unsigned int nranges;
 	uint64_t ranges_gen; /* counts changes of the ranges (lookup caches) */
+	uint64_t gen;        /* counts changes of entries and of the ranges (the MMIO shortcut) */
 };
 
 /* HPTE doubleword 0 (both formats unless noted). */
@@ -139,12 +140,20 @@ static inline uint64_t hpt_ld(const uint64_t *p)
 #endif
 }
 
-static inline void hpt_st(uint64_t *p, uint64_t v)
+static inline void hpt_st_raw(uint64_t *p, uint64_t v)
 {
 #if __BYTE_ORDER__ != __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap64(v);
 #endif
 	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+/* Every change of an entry by the hypervisor goes through here, so gen
+ * says whether anything a lookup found may have changed since. */
+static inline void hpt_st(struct hpt *h, uint64_t *p, uint64_t v)
+{
+	h->gen++;
+	hpt_st_raw(p, v);
 }
 
 /* Old (guest) <-> ISA 3.0 (table) format. */

@@ -70,11 +70,6 @@ static void icp_update(struct xics *x, unsigned int server)
 	}
 }
 
-bool xics_pending(const struct xics *x, unsigned int server)
-{
-	return server < x->nservers && x->icp[server].xisr != 0;
-}
-
 long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr)
 {
 	if (server >= x->nservers)

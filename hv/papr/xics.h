@@ -45,7 +45,10 @@ struct xics {
 
 void xics_init(struct xics *x, unsigned int nservers);
 /* Whether server has an interrupt presented (its external line is up). */
-bool xics_pending(const struct xics *x, unsigned int server);
+static inline bool xics_pending(const struct xics *x, unsigned int server)
+{
+	return server < x->nservers && x->icp[server].xisr != 0;
+}
 
 /* hcall semantics; they return a PAPR status (H_SUCCESS, H_PARAMETER). */
 long xics_h_xirr(struct xics *x, unsigned int server, uint64_t *xirr); /* accept */

@@ -114,13 +114,52 @@ static void the_last_region_hint_never_misroutes(void **state)
 	assert_int_equal(b.unassigned, 2);
 }
 
+/* A per-instruction hint: used while the bus is unchanged and the region
+ * claims the access; any add or remove, or an address outside it, finds
+ * the region again. */
+static void hints_follow_every_change(void **state)
+{
+	(void)state;
+	struct mmio_bus b = { 0 };
+	struct dev a = { 0 }, c = { 0 }, e = { 0 };
+	struct mmio_bus_hint h = { 0 };
+	uint64_t v = 7;
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x1000, &ops, &a), 0);
+	assert_int_equal(mmio_bus_add(&b, 0x20000, 0x1000, &ops, &c), 0);
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x10010, 4, true, &v));
+	assert_ptr_equal(h.r->dev, &a);
+	assert_int_equal(a.writes, 1);
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x10ffc, 4, true, &v)); /* the hint, at its last word */
+	assert_int_equal(a.writes, 2);
+	assert_int_equal(a.last_off, 0xffc);
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x20000, 4, true, &v)); /* another region: found again */
+	assert_int_equal(c.writes, 1);
+	assert_ptr_equal(h.r->dev, &c);
+	assert_false(mmio_bus_access_hinted(&b, &h, 0x10ffe, 4, false, &v)); /* straddles the end: claimed by none */
+	assert_int_equal(v, 0xffffffff);
+	assert_int_equal(b.unassigned, 1);
+	/* The region moves (a BAR relocated): the same address is nobody's,
+	 * then another device's, and a remembered region is never used again. */
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x10010, 4, true, &v));
+	mmio_bus_remove(&b, &a, 0x10000);
+	assert_false(mmio_bus_access_hinted(&b, &h, 0x10010, 4, true, &v));
+	assert_int_equal(a.writes, 3);
+	assert_int_equal(mmio_bus_add(&b, 0x10000, 0x100, &ops, &e), 0);
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x10010, 4, true, &v));
+	assert_int_equal(e.writes, 1);
+	assert_int_equal(a.writes, 3);
+	/* c's region was moved within the array by the removal: still reached right */
+	assert_true(mmio_bus_access_hinted(&b, &h, 0x20008, 2, false, &v));
+	assert_int_equal(c.reads, 1);
+	assert_int_equal(v, 0x7788);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(regions_route_by_address),
-		cmocka_unit_test(unassigned_reads_ones),
-		cmocka_unit_test(overlaps_and_removal),
-		cmocka_unit_test(the_last_region_hint_never_misroutes),
+		cmocka_unit_test(regions_route_by_address),  cmocka_unit_test(unassigned_reads_ones),
+		cmocka_unit_test(overlaps_and_removal),      cmocka_unit_test(the_last_region_hint_never_misroutes),
+		cmocka_unit_test(hints_follow_every_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -988,7 +988,7 @@ static void accessors_are_big_endian(void **state)
 {
 	(void)state;
 	uint64_t w[2] = { 0, 0 };
-	hpt_st(&w[0], 0x0102030405060708ull);
+	hpt_st_raw(&w[0], 0x0102030405060708ull);
 	const uint8_t *b = (const uint8_t *)w;
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(b[i], i + 1);
