@@ -203,8 +203,11 @@ void vcpu_run_once(struct cpu *c, struct vcpu *v, uint64_t slice_ticks)
 		 * QEMU pseries: DEC must be negative, not merely at zero. */
 		if (v->dec_wake) {
 			v->dec_wake = false;
-			if (dec_read() >= 0)
-				dec_write(-1);
+			/* An edge, always: a DEC that already reads negative may not have
+			 * raised its interrupt yet (QEMU raises it from a host timer, which
+			 * can run late), and a second negative write is no edge. */
+			dec_write(1);
+			dec_write(-1);
 		}
 		if (v->sreset_pending) {
 			v->sreset_pending = false;
