@@ -402,8 +402,23 @@ static unsigned int thread_index(void *ctx)
 	return ((struct fake_nvme *)ctx)->thread;
 }
 
+/* A frozen PE (EEH) reads all-ones until thawed; thawing brings the
+ * device back in reset (as a PE reset does). */
+static bool recover(void *ctx)
+{
+	struct fake_nvme *f = ctx;
+	f->recoveries++;
+	if (!f->frozen)
+		return false;
+	f->frozen = false;
+	f->dead = false;
+	f->cc = 0;
+	f->csts = 0;
+	return true;
+}
+
 struct nvme_ops fake_nvme_ops(struct fake_nvme *f)
 {
-	struct nvme_ops ops = { f, rd32, wr32, alloc, map, unmap, sync_maps, now_us, delay_us, thread_index, NULL };
+	struct nvme_ops ops = { f, rd32, wr32, alloc, map, unmap, sync_maps, now_us, delay_us, thread_index, recover };
 	return ops;
 }

@@ -40,6 +40,8 @@ struct fake_nvme {
 	struct fake_q sq[FAKE_MAX_Q], cq[FAKE_MAX_Q];
 	/* faults */
 	bool never_ready, cfs_on_enable, dead, ignore_abort, never_shutdown;
+	bool frozen; /* dead until recover() (the driver's EEH thaw) */
+	unsigned int recoveries;
 	int hold_opcode; /* -1: none; else I/O commands with this opcode get no answer */
 	unsigned int hold_count;
 	struct fake_held held[64];

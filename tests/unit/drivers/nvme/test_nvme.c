@@ -420,6 +420,39 @@ static void threads_use_their_own_queues(void **state)
 	free(buf);
 }
 
+/* A PE frozen by EEH reads all-ones: the driver asks to thaw it, resets
+ * the controller and goes on; what was in flight fails once. */
+static void frozen_device_is_thawed_and_reset(void **state)
+{
+	struct env *e = *state;
+	struct blockdev *bd = start(e, 1);
+	uint8_t *buf = pages(1);
+	e->f.hold_opcode = NVME_CMD_READ;
+	done_count = 0;
+	struct blk_seg seg = { (uint64_t)(uintptr_t)buf, 512 };
+	struct blk_request r = { .op = BLK_READ, .lba = 0, .nblocks = 1, .segs = &seg, .nsegs = 1, .done = count_done };
+	assert_int_equal(blockdev_submit(bd, &r), 0);
+	e->f.dead = e->f.frozen = true;
+	while (!done_count)
+		blockdev_poll(bd);
+	assert_int_equal(done_count, 1);
+	assert_int_equal(last_status, BLK_ECANCELED);
+	assert_true(e->f.recoveries >= 1);
+	assert_int_equal(log_count("stopped answering (registers read all-ones)"), 1);
+	assert_int_equal(e->c.state, NVME_LIVE);
+	e->f.hold_opcode = -1;
+	assert_int_equal(blockdev_sync(bd, BLK_READ, 0, 1, buf), BLK_OK);
+	/* A device that stays dead (no freeze to thaw) fails its namespaces. */
+	e->f.dead = true;
+	assert_int_equal(blockdev_submit(bd, &r), 0);
+	done_count = 0;
+	while (!done_count)
+		blockdev_poll(bd);
+	assert_int_equal(e->c.state, NVME_FAILED);
+	assert_int_equal(blockdev_sync(bd, BLK_READ, 0, 1, buf), BLK_EIO);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +474,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(shutdown_is_clean, setup, teardown),
 		cmocka_unit_test_setup_teardown(threads_use_their_own_queues, setup, teardown),
+		cmocka_unit_test_setup_teardown(frozen_device_is_thawed_and_reset, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
