@@ -20,6 +20,7 @@ LAYERS = [
     ("hv/mm/", "memory: allocator, memory map, HPT engine"),
     ("drivers/", "hardware the hypervisor drives"),
     ("hv/papr/", "the pseries platform's portable models"),
+    ("hv/virtio/", "the virtio core: virtqueues, the virtio-pci transport (portable)"),
     ("hv/", "the core: CPUs, partitions, vCPUs, exits, scheduler (hv/arch: its POWER part)"),
     ("hcall/", "guest calls: hcalls and RTAS services"),
     ("shm/ blk/ net/", "device models"),

@@ -59,6 +59,13 @@ static inline uint32_t le32_load(const void *p)
 	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
 }
 
+static inline void le16_store(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+}
+
 static inline void le32_store(void *p, uint32_t v)
 {
 	uint8_t *b = p;
