@@ -77,6 +77,30 @@ int pci_config_add_msix(struct pci_config *c, unsigned int vectors, unsigned int
 	return 0;
 }
 
+int pci_config_add_cap(struct pci_config *c, unsigned int off, const uint8_t *bytes, unsigned int len)
+{
+	if (off < 0x40 || off % 4 || len < 2 || len > PCI_CFG_SIZE - off)
+		return -1;
+	/* not over an existing capability */
+	unsigned int at = get(c->b, PCI_CAPABILITY_LIST, 1), last = 0, hops = 0;
+	while (at && hops++ < 48) {
+		unsigned int clen = get(c->b, at, 1) == PCI_CAP_ID_MSIX ? 12 : get(c->b, at + 2, 1);
+		if (off < at + clen && at < off + len)
+			return -1;
+		last = at;
+		at = get(c->b, at + 1, 1);
+	}
+	for (unsigned int i = 0; i < len; i++)
+		put(c->b, off + i, 1, bytes[i]);
+	put(c->b, off + 1, 1, 0); /* the new last one */
+	if (last)
+		put(c->b, last + 1, 1, off);
+	else
+		put(c->b, PCI_CAPABILITY_LIST, 1, off);
+	put(c->b, PCI_STATUS, 2, get(c->b, PCI_STATUS, 2) | PCI_STATUS_CAP_LIST);
+	return 0;
+}
+
 uint32_t pci_config_read(const struct pci_config *c, unsigned int off, unsigned int size)
 {
 	return get(c->b, off, size);

@@ -72,6 +72,11 @@ int pci_config_init(struct pci_config *c, const struct pci_identity *id, const s
 int pci_config_add_msix(struct pci_config *c, unsigned int vectors, unsigned int bar, uint32_t table_off,
 			uint32_t pba_off);
 
+/* Adds a read-only capability (bytes[0] its ID, bytes[2] its length for
+ * vendor ones) at off, after the others; -1 if it overlaps one or does
+ * not fit. */
+int pci_config_add_cap(struct pci_config *c, unsigned int off, const uint8_t *bytes, unsigned int len);
+
 /* A config cycle: off + size within the space, size 1, 2 or 4 and aligned
  * (the caller checks); little-endian, as PCI. */
 uint32_t pci_config_read(const struct pci_config *c, unsigned int off, unsigned int size);

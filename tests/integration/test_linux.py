@@ -103,10 +103,16 @@ def test_crash_in_one_partition_spares_the_other(hv):
     assert re.search(r"beta: GUEST DONE mmu", m.text)
 
 
-def test_demo_shells_and_the_monitor(hv):
+def test_demo_shells_and_the_monitor(hv, tmp_path):
     """./hvctl run's default bundle: two Linux shells; the monitor lists,
     moves the console focus, shows counters, restarts, resets and stops."""
-    m = hv(smp=4, initrd=bundle("demo"))
+    disk = tmp_path / "disk0.img"
+    with open(disk, "wb") as f:
+        f.truncate(1 << 30)  # as ./hvctl run attaches it
+    m = hv(smp=4, initrd=bundle("demo"), extra=["-drive", "file=%s,if=none,id=hvdisk0,format=raw" % disk,
+                                                 "-device", "nvme,drive=hvdisk0,serial=hvdisk0,bus=pcie.0"])
+    m.expect(r"alpha: disk data on host disk 'drive0' \(nvme0n1\): 512 MiB from byte 0x0, read-write")
+    m.expect(r"beta: disk data on host disk 'drive0' \(nvme0n1\): 512 MiB from byte 0x20000000, read-write")
     m.expect(r"console: input goes to alpha; Ctrl-\] opens the monitor")
     seen = set()
     while len(seen) < 2:
@@ -114,6 +120,8 @@ def test_demo_shells_and_the_monitor(hv):
         seen.add(r.group(1))
     m.p.send("echo typed-into-$((40+2))\r")
     m.expect(r"alpha: typed-into-42")
+    m.p.send("cat /sys/block/vda/serial;echo\r")  # its disk, as virtio-blk
+    m.expect(r"alpha: alpha-data\r?\n")
     m.p.send("\x1d")
     m.expect(r"monitor: \(help for commands")
     m.p.send("list\r")

@@ -32,11 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	guest = mem_buf;
 	memset(guest, 0, SIZE);
 	memcpy(guest, data + 8, size - 8 < SIZE ? size - 8 : SIZE);
-	uint16_t qsize = (uint16_t)(1u << (data[0] % 9)); /* 1..256 */
+	uint16_t qsize = (uint16_t)(1u << (data[0] % 7)); /* 1..64: the rings fit a 4 KiB input */
 	bool event_idx = data[1] & 1, indirect = data[1] & 2;
-	uint64_t desc = BASE + (uint64_t)(data[2] % 16) * 0x100;
-	uint64_t avail = BASE + 0x1000 + (uint64_t)(data[3] % 16) * 2;
-	uint64_t used = BASE + 0x2000 + (uint64_t)(data[4] % 16) * 4;
+	uint64_t desc = BASE + (uint64_t)(data[2] % 4) * 0x100;
+	uint64_t avail = BASE + 0x800 + (uint64_t)(data[3] % 16) * 2;
+	uint64_t used = BASE + 0xa00 + (uint64_t)(data[4] % 16) * 4;
 	const struct virtq_mem m = { NULL, gptr };
 	struct virtq q;
 	if (!virtq_init(&q, &m, qsize, desc, avail, used, event_idx, indirect))
