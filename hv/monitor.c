@@ -141,13 +141,33 @@ void monitor_command(const char *cmd)
 	}
 }
 
+/* A focused partition that has not taken its input for this long no
+ * longer holds the console back: what is typed is read (and what does not
+ * fit dropped), so Ctrl-] still reaches the monitor. */
+#define INPUT_HOLD_US 1000000
+
 bool monitor_poll(void)
 {
+	static uint64_t full_since;
 	bool typed = false;
 	char buf[32];
-	unsigned int n = 0;
+	unsigned int n = 0, cap = sizeof(buf);
 	int c;
-	while (n < sizeof(buf) && (c = console_getc()) >= 0) {
+	/* Take from the console only what the focused partition's input has
+	 * room for: the rest waits in the firmware's console (back pressure, as
+	 * QEMU's chardevs), so a pasted line is not cut. */
+	if (!in_monitor && focus < npartitions) {
+		unsigned int room = vty_input_room(&partitions[focus].vty);
+		if (room)
+			full_since = 0;
+		else if (!full_since)
+			full_since = tb_now();
+		if (room < cap && (!full_since || tb_now() - full_since < us_to_tb(INPUT_HOLD_US)))
+			cap = room;
+		if (!cap)
+			return false;
+	}
+	while (n < cap && (c = console_getc()) >= 0) {
 		typed = true;
 		if (c == MONITOR_ESCAPE) {
 			in_monitor = 1;

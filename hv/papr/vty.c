@@ -120,6 +120,14 @@ void vty_input(struct vty *t, const char *buf, unsigned int len)
 	spin_unlock(&t->lock);
 }
 
+unsigned int vty_input_room(struct vty *t)
+{
+	spin_lock(&t->lock);
+	unsigned int used = (t->in_head + sizeof(t->in) - t->in_tail) % sizeof(t->in);
+	spin_unlock(&t->lock);
+	return (unsigned int)sizeof(t->in) - 1 - used;
+}
+
 unsigned int vty_read(struct vty *t, char *buf, unsigned int max)
 {
 	unsigned int n = 0;

@@ -41,6 +41,8 @@ void vty_write(struct vty *t, const char *buf, unsigned int len);
 void vty_flush(struct vty *t);
 /* Input for the guest; what does not fit is dropped (the guest is not reading). */
 void vty_input(struct vty *t, const char *buf, unsigned int len);
+/* How many bytes of input fit now (the console holds the rest back). */
+unsigned int vty_input_room(struct vty *t);
 /* Takes up to max bytes of input; returns how many. */
 unsigned int vty_read(struct vty *t, char *buf, unsigned int max);
 

@@ -109,6 +109,24 @@ static void input_waits_and_overflow_is_dropped(void **state)
 	assert_int_equal(got[0], 'b');
 }
 
+/* The room the console's back pressure is based on. */
+static void input_room_follows_what_is_taken(void **state)
+{
+	(void)state;
+	char got[100];
+	assert_int_equal(vty_input_room(&t), VTY_INPUT_SIZE - 1);
+	vty_input(&t, "hello", 5);
+	assert_int_equal(vty_input_room(&t), VTY_INPUT_SIZE - 6);
+	assert_int_equal(vty_read(&t, got, 2), 2);
+	assert_int_equal(vty_input_room(&t), VTY_INPUT_SIZE - 4);
+	char fill[VTY_INPUT_SIZE];
+	memset(fill, 'x', sizeof(fill));
+	vty_input(&t, fill, sizeof(fill));
+	assert_int_equal(vty_input_room(&t), 0);
+	vty_read(&t, got, sizeof(got));
+	assert_int_equal(vty_input_room(&t), VTY_INPUT_SIZE - 1); /* across the wrap */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +135,7 @@ int main(void)
 		cmocka_unit_test_setup(utf8_text_passes_malformed_does_not, setup),
 		cmocka_unit_test_setup(long_lines_split_without_splitting_escapes, setup),
 		cmocka_unit_test_setup(input_waits_and_overflow_is_dropped, setup),
+		cmocka_unit_test_setup(input_room_follows_what_is_taken, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
