@@ -246,11 +246,7 @@ static int partition_name(struct ctx *c, const char *name, int len, const struct
 	char shown[40];
 	cfg_printable(shown, sizeof(shown), name, len);
 	snprintf(c->where, sizeof(c->where), "partition '%s'", shown);
-	bool ok = len >= 1 && len < (int)sizeof(p->name);
-	for (int i = 0; ok && i < len; i++)
-		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
-		     name[i] == '-';
-	if (!ok)
+	if (!cfg_valid_name(name, len, sizeof(p->name) - 1))
 		return cfg_fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(p->name) - 1);
 	for (unsigned int i = 0; i < cfg->npartitions; i++)
 		if (!strcmp(cfg->part[i].name, name))

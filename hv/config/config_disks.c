@@ -5,15 +5,6 @@
 
 #define DISK_ALIGN 4096 /* starts and sizes: whole blocks of 512 and of 4096 bytes */
 
-static bool valid_name(const char *name, int len, size_t max)
-{
-	bool ok = len >= 1 && (size_t)len <= max;
-	for (int i = 0; ok && i < len; i++)
-		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
-		     name[i] == '-';
-	return ok;
-}
-
 static int parse_host_disk(const void *fdt, int node, struct hv_config *cfg, struct ctx *c)
 {
 	int len;
@@ -26,7 +17,7 @@ static int parse_host_disk(const void *fdt, int node, struct hv_config *cfg, str
 	if (cfg->nhost_disks == CONFIG_MAX_HOST_DISKS)
 		return cfg_fail(c, "more than %d host disks", CONFIG_MAX_HOST_DISKS);
 	struct host_disk_config *h = &cfg->host_disk[cfg->nhost_disks];
-	if (!valid_name(name, len, sizeof(h->name) - 1))
+	if (!cfg_valid_name(name, len, sizeof(h->name) - 1))
 		return cfg_fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(h->name) - 1);
 	for (unsigned int i = 0; i < cfg->nhost_disks; i++)
 		if (!strcmp(cfg->host_disk[i].name, name))
@@ -92,7 +83,7 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 		return cfg_fail(c, "more than %d disks in all", CONFIG_MAX_DISKS);
 	struct disk_config *d = &cfg->disk[cfg->ndisks];
 	memset(d, 0, sizeof(*d));
-	if (!valid_name(name, len, sizeof(d->name) - 1))
+	if (!cfg_valid_name(name, len, sizeof(d->name) - 1))
 		return cfg_fail(c, "the name must be 1..%zu characters of a-z, 0-9, _ and -", sizeof(d->name) - 1);
 	memcpy(d->name, name, (size_t)len);
 	d->partition = part;

@@ -141,3 +141,12 @@ int cfg_get_image(const void *fdt, struct ctx *c, int part, const char *prop, st
 	}
 	return cfg_fail(c, "property %s: no image '%s' in /images", prop, want);
 }
+
+bool cfg_valid_name(const char *name, int len, size_t max)
+{
+	bool ok = len >= 1 && (size_t)len <= max;
+	for (int i = 0; ok && i < len; i++)
+		ok = (name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') || name[i] == '_' ||
+		     name[i] == '-';
+	return ok;
+}
