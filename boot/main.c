@@ -190,6 +190,8 @@ void boot_main(void *fdt, uint64_t opal_base, uint64_t opal_entry, uint64_t load
 		pci.faults |= HOST_FAULT_NVME_FATAL;
 	if (hvtest_enabled(platform.bootargs, "nvme-stray-dma"))
 		pci.faults |= HOST_FAULT_NVME_STRAY_DMA;
+	if (hvtest_enabled(platform.bootargs, "host-bar-pattern"))
+		pci.faults |= HOST_TEST_BAR_PATTERN;
 	host_pci_init(fdt, &pci);
 
 	hvtest_run(platform.bootargs);

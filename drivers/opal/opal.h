@@ -23,6 +23,8 @@
 #define OPAL_PCI_CONFIG_WRITE_WORD      18
 #define OPAL_PCI_EEH_FREEZE_STATUS      23
 #define OPAL_PCI_EEH_FREEZE_CLEAR       26
+#define OPAL_PCI_PHB_MMIO_ENABLE        27
+#define OPAL_PCI_SET_PHB_MEM_WINDOW     28
 #define OPAL_PCI_MAP_PE_MMIO_WINDOW     29
 #define OPAL_PCI_SET_PE                 31
 #define OPAL_PCI_SET_PELTV              32
@@ -31,6 +33,8 @@
 #define OPAL_PCI_TCE_KILL               126
 
 #define OPAL_M32_WINDOW_TYPE             1
+#define OPAL_M64_WINDOW_TYPE             2
+#define OPAL_ENABLE_M64_NON_SPLIT        2 /* the whole M64 BAR decodes for one PE */
 #define OPAL_PCI_BUS_ALL                 7 /* compare the whole bus number */
 #define OPAL_COMPARE_RID_DEVICE_NUMBER   1
 #define OPAL_COMPARE_RID_FUNCTION_NUMBER 1

@@ -5,6 +5,7 @@
 #include "drivers/pci/host_pci.h"
 #include "hv/lib/log.h"
 #include "hv/mm/memory.h"
+#include "arch/io.h"
 
 #define HOST_PCI_MAX_DEVS     32
 /* Each device's DMA window: 512 MiB of 4 KiB pages (a 1 MiB table). */
@@ -59,7 +60,7 @@ static unsigned int size_bars(struct host_pci_dev *d, struct bar_req *req)
 			d->bar[i].io = true;
 			continue;
 		}
-		bool is64 = (orig >> 1 & 3) == 2 && i < 5;
+		bool is64 = (orig >> 1 & 3) == 2 && i < 5, prefetch = orig & 8;
 		host_pci_cfg_write32(d, off, ~0u);
 		uint64_t mask = host_pci_cfg_read32(d, off) & ~0xfull;
 		host_pci_cfg_write32(d, off, orig);
@@ -75,6 +76,7 @@ static unsigned int size_bars(struct host_pci_dev *d, struct bar_req *req)
 		if (size) {
 			d->bar[i].size = size;
 			d->bar[i].is64 = is64;
+			d->bar[i].prefetch = prefetch;
 			req[n++] = (struct bar_req){ i, size };
 		}
 		if (is64)
@@ -142,7 +144,10 @@ static int setup_dma(struct host_pci_dev *d)
 	return rc == OPAL_SUCCESS ? 0 : -1;
 }
 
-static int setup_pe(struct host_pci_dev *d, unsigned int seg_first, unsigned int seg_count)
+/* The PE: RID -> PE, its M32 segments, and its M64 region if it has one
+ * (the M64 BAR set to single-PE mode for it, then enabled). */
+static int setup_pe(struct host_pci_dev *d, unsigned int seg_first, unsigned int seg_count, uint64_t m64_cpu,
+		    uint64_t m64_size)
 {
 	uint64_t phb = d->phb->opal_id;
 	int64_t rc = opal_call(OPAL_PCI_SET_PE, phb, d->pe, d->fn->bdfn, OPAL_PCI_BUS_ALL,
@@ -151,6 +156,15 @@ static int setup_pe(struct host_pci_dev *d, unsigned int seg_first, unsigned int
 		rc = opal_call(OPAL_PCI_SET_PELTV, phb, d->pe, d->pe, OPAL_ADD_PE_TO_DOMAIN, 0, 0, 0);
 	for (unsigned int s = seg_first; rc == OPAL_SUCCESS && s < seg_first + seg_count; s++)
 		rc = opal_call(OPAL_PCI_MAP_PE_MMIO_WINDOW, phb, d->pe, OPAL_M32_WINDOW_TYPE, 0, s, 0, 0);
+	if (rc == OPAL_SUCCESS && d->m64_bar >= 0) {
+		uint64_t bar = (uint64_t)d->m64_bar;
+		rc = opal_call(OPAL_PCI_SET_PHB_MEM_WINDOW, phb, OPAL_M64_WINDOW_TYPE, bar, m64_cpu, 0, m64_size, 0);
+		if (rc == OPAL_SUCCESS)
+			rc = opal_call(OPAL_PCI_MAP_PE_MMIO_WINDOW, phb, d->pe, OPAL_M64_WINDOW_TYPE, bar, 0, 0, 0);
+		if (rc == OPAL_SUCCESS)
+			rc = opal_call(OPAL_PCI_PHB_MMIO_ENABLE, phb, OPAL_M64_WINDOW_TYPE, bar,
+				       OPAL_ENABLE_M64_NON_SPLIT, 0, 0, 0);
+	}
 	if (rc != OPAL_SUCCESS) {
 		log_error("pci: %s: the firmware refused its PE %u set-up (%lld)", d->name, d->pe, (long long)rc);
 		return -1;
@@ -158,29 +172,60 @@ static int setup_pe(struct host_pci_dev *d, unsigned int seg_first, unsigned int
 	return 0;
 }
 
-/* BARs, PE, DMA, then memory decoding and bus mastering on. */
-static int setup_function(struct host_pci_dev *d, struct bar_window *w, uint32_t pe)
+/* What is left of a PHB's windows while its functions are set up. */
+struct phb_windows {
+	struct bar_window m32, m64;
+	unsigned int m64_bars_used;
+};
+
+static void program_bar(struct host_pci_dev *d, unsigned int index, uint64_t pci, bool m64)
 {
+	struct host_pci_bar *b = &d->bar[index];
+	unsigned int off = 0x10 + 4 * index;
+	uint32_t flags = host_pci_cfg_read32(d, off) & 0xf;
+	host_pci_cfg_write32(d, off, (uint32_t)pci | flags);
+	if (b->is64)
+		host_pci_cfg_write32(d, off + 4, (uint32_t)(pci >> 32));
+	b->pci = pci;
+	b->m64 = m64;
+	b->cpu = m64 ? d->phb->m64_cpu + (pci - d->phb->m64_pci) : d->phb->m32_cpu + (pci - d->phb->m32_pci);
+}
+
+/* BARs, PE, DMA, then memory decoding and bus mastering on. */
+static int setup_function(struct host_pci_dev *d, struct phb_windows *pw, uint32_t pe)
+{
+	const struct host_phb_desc *phb = d->phb;
 	host_pci_cfg_write16(d, 0x04, 0); /* decoding off while the BARs move */
-	struct bar_req req[6];
-	uint64_t addr[6];
-	unsigned int n = size_bars(d, req), seg_first = 0, seg_count = 0;
-	if (n && bar_plan_function(w, req, n, addr, &seg_first, &seg_count)) {
-		log_error("pci: %s: its BARs do not fit in the PHB's 32-bit window; not used", d->name);
+	struct bar_req req[6], low[6], high[6];
+	uint64_t low_addr[6], high_addr[6], region = 0, region_size = 0;
+	unsigned int n = size_bars(d, req), nlow = 0, nhigh = 0, seg_first = 0, seg_count = 0;
+	bool m64_free = phb->m64_size && pw->m64_bars_used < phb->m64_bar_count;
+	for (unsigned int k = 0; k < n; k++) {
+		const struct host_pci_bar *b = &d->bar[req[k].index];
+		if (m64_free && b->is64 && b->prefetch)
+			high[nhigh++] = req[k];
+		else
+			low[nlow++] = req[k];
+	}
+	d->m64_bar = -1;
+	if (nhigh && bar_plan_region(&pw->m64, high, nhigh, high_addr, &region, &region_size)) {
+		/* no room in the 64-bit window: try them in the 32-bit one */
+		for (unsigned int k = 0; k < nhigh; k++)
+			low[nlow++] = high[k];
+		nhigh = 0;
+	}
+	if (nlow && bar_plan_function(&pw->m32, low, nlow, low_addr, &seg_first, &seg_count)) {
+		log_error("pci: %s: its BARs do not fit in the PHB's memory windows; not used", d->name);
 		return -1;
 	}
-	for (unsigned int k = 0; k < n; k++) {
-		struct host_pci_bar *b = &d->bar[req[k].index];
-		unsigned int off = 0x10 + 4 * req[k].index;
-		uint32_t flags = host_pci_cfg_read32(d, off) & 0xf;
-		host_pci_cfg_write32(d, off, (uint32_t)addr[k] | flags);
-		if (b->is64)
-			host_pci_cfg_write32(d, off + 4, 0);
-		b->pci = addr[k];
-		b->cpu = d->phb->m32_cpu + (addr[k] - d->phb->m32_pci);
-	}
+	if (nhigh)
+		d->m64_bar = (int)(phb->m64_bar_first + pw->m64_bars_used++);
+	for (unsigned int k = 0; k < nlow; k++)
+		program_bar(d, low[k].index, low_addr[k], false);
+	for (unsigned int k = 0; k < nhigh; k++)
+		program_bar(d, high[k].index, high_addr[k], true);
 	d->pe = pe;
-	if (setup_pe(d, seg_first, seg_count))
+	if (setup_pe(d, seg_first, seg_count, phb->m64_cpu + (region - phb->m64_pci), region_size))
 		return -1;
 	if (setup_dma(d)) {
 		log_error("pci: %s: the firmware refused its DMA window", d->name);
@@ -189,6 +234,24 @@ static int setup_function(struct host_pci_dev *d, struct bar_window *w, uint32_t
 	/* memory space, bus master, INTx off (drivers poll or use MSI-X) */
 	host_pci_cfg_write16(d, 0x04, 0x0406);
 	return 0;
+}
+
+/* hvtest=host-bar-pattern: "hvbar<N>" and its complement at the start and
+ * in the last 8 bytes of each BAR in the 64-bit window of a function no
+ * driver took, read back. */
+static void write_bar_patterns(const struct host_pci_dev *d)
+{
+	for (unsigned int i = 0; i < 6; i++) {
+		const struct host_pci_bar *b = &d->bar[i];
+		if (!b->m64 || !b->size)
+			continue;
+		uint64_t head = 0x6876626172300000ull | (uint64_t)i << 16, tail = ~head; /* "hvbar0" + BAR */
+		ci_write64(b->cpu, head);
+		ci_write64(b->cpu + b->size - 8, tail);
+		bool ok = ci_read64(b->cpu) == head && ci_read64(b->cpu + b->size - 8) == tail;
+		hvprint("pci: %s: BAR%u pattern at 0x%llx and +0x%llx: %s", d->name, i, (unsigned long long)b->cpu,
+			(unsigned long long)(b->size - 8), ok ? "read back" : "NOT read back");
+	}
 }
 
 static void probe(struct host_pci_dev *d)
@@ -215,7 +278,10 @@ void host_pci_init(const void *fdt, const struct host_pci_options *opts)
 		log_warn("%s", warn);
 	for (unsigned int p = 0; p < topo.nphbs; p++) {
 		const struct host_phb_desc *phb = &topo.phb[p];
-		struct bar_window w = { phb->m32_pci, phb->m32_size, phb->m32_segment, phb->m32_pci };
+		struct phb_windows pw = {
+			.m32 = { phb->m32_pci, phb->m32_size, phb->m32_segment, phb->m32_pci },
+			.m64 = { phb->m64_pci, phb->m64_size, phb->m64_size, phb->m64_pci },
+		};
 		uint32_t next_pe = 1;
 		for (unsigned int f = 0; f < phb->nfns; f++) {
 			if (ndevs == HOST_PCI_MAX_DEVS) {
@@ -240,11 +306,13 @@ void host_pci_init(const void *fdt, const struct host_pci_options *opts)
 				if (next_pe >= phb->reserved_pe)
 					usable = false;
 				else
-					usable = setup_function(d, &w, next_pe++) == 0;
+					usable = setup_function(d, &pw, next_pe++) == 0;
 			}
 			print_dev(d);
 			if (usable && !d->fn->bridge)
 				probe(d);
+			if (usable && !d->driver && (opts->faults & HOST_TEST_BAR_PATTERN))
+				write_bar_patterns(d);
 		}
 		if (phb->fns_ignored)
 			log_warn("pci: %s: %u functions beyond the first %d are not used", phb->path, phb->fns_ignored,

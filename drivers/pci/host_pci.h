@@ -14,6 +14,11 @@
  *
  * Configuration space goes through OPAL; BARs are reached with the
  * caching-inhibited instructions of include/arch/io.h.
+ *
+ * 64-bit prefetchable BARs go to the PHB's 64-bit window, as Linux places
+ * them: a function's share one naturally aligned region, which one of the
+ * PHB's M64 BARs decodes for that function's PE alone (single-PE mode).
+ * Everything else goes to the 32-bit window.
  */
 #ifndef DRIVERS_PCI_HOST_PCI_H
 #define DRIVERS_PCI_HOST_PCI_H
@@ -27,7 +32,8 @@
 
 struct host_pci_bar {
 	uint64_t cpu, pci, size; /* size 0: not implemented or not placed */
-	bool is64, io;
+	bool is64, prefetch, io;
+	bool m64; /* in the PHB's 64-bit window */
 };
 
 struct host_pci_dev {
@@ -37,6 +43,7 @@ struct host_pci_dev {
 	uint8_t revision;
 	struct host_pci_bar bar[6];
 	uint32_t pe;
+	int m64_bar; /* the PHB's M64 BAR decoding its 64-bit region, or -1 */
 	bool bypass;
 	struct tce_window dma;
 	struct spinlock dma_lock;
@@ -62,6 +69,10 @@ struct host_pci_driver {
 #define HOST_FAULT_NVME_LOST_DOORBELL (1u << 1) /* the 20th I/O doorbell never reaches the drive */
 #define HOST_FAULT_NVME_FATAL         (1u << 2) /* CSTS.CFS appears after the 20th I/O doorbell */
 #define HOST_FAULT_NVME_STRAY_DMA     (1u << 3) /* at probe: reads aimed at unmapped device addresses */
+/* hvtest=host-bar-pattern: functions without a driver get a pattern
+ * written at the start and end of each BAR in the 64-bit window, read
+ * back and logged (the test looks for it in the device's backing file). */
+#define HOST_TEST_BAR_PATTERN         (1u << 4)
 
 struct host_pci_options {
 	bool bypass;                        /* hostdma=bypass */

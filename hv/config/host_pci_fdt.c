@@ -42,6 +42,29 @@ static bool find_m32(const void *fdt, int node, struct host_phb_desc *d)
 	return false;
 }
 
+/* ibm,opal-m64-window = <cpu 2 cells> <pci 2 cells> <size 2 cells>, and the
+ * M64 BARs skiboot leaves to the OS (ibm,opal-available-m64-ranges =
+ * <first count>). Without both, or with a window that is not a naturally
+ * aligned power of two, the PHB has no 64-bit window for us. */
+static void find_m64(const void *fdt, int node, struct host_phb_desc *d)
+{
+	int len, rlen;
+	const fdt32_t *w = fdt_getprop(fdt, node, "ibm,opal-m64-window", &len);
+	const fdt32_t *r = fdt_getprop(fdt, node, "ibm,opal-available-m64-ranges", &rlen);
+	if (!w || len != 24 || !r || rlen != 8)
+		return;
+	uint64_t cpu = cells(w, 2), pci = cells(w + 2, 2), size = cells(w + 4, 2);
+	uint32_t first = fdt32_to_cpu(r[0]), count = fdt32_to_cpu(r[1]);
+	if (!size || (size & (size - 1)) || (cpu & (size - 1)) || (pci & (size - 1)) || cpu + size < cpu ||
+	    pci + size < pci || !count || first == 0 || first > 64 || count > 64 - first)
+		return;
+	d->m64_cpu = cpu;
+	d->m64_pci = pci;
+	d->m64_size = size;
+	d->m64_bar_first = first;
+	d->m64_bar_count = count;
+}
+
 static void add_fn(const void *fdt, int node, struct host_phb_desc *d)
 {
 	int len;
@@ -128,6 +151,7 @@ int host_pci_fdt_parse(const void *fdt, struct host_pci_topology *t, char *warn,
 				 d->path);
 			continue;
 		}
+		find_m64(fdt, node, d);
 		walk(fdt, node, d, 0);
 		t->nphbs++;
 	}

@@ -1,6 +1,6 @@
 /*
  * The host's PCI topology as skiboot describes it in the firmware device
- * tree: each PHB (OPAL id, 32-bit MMIO window, PE count) and the functions
+ * tree: each PHB (OPAL id, 32- and 64-bit MMIO windows, PE count) and the functions
  * it enumerated below it. skiboot gives no BARs, PEs or DMA windows (see
  * docs/drivers.md); drivers/pci/host_pci.c assigns them. Portable: libfdt
  * only, every property checked.
@@ -26,8 +26,10 @@ struct host_pci_fn_desc {
 struct host_phb_desc {
 	char path[64];
 	uint64_t opal_id;
-	uint64_t m32_cpu, m32_pci, m32_size; /* 32-bit MMIO window: CPU and PCI bases, usable size */
-	uint64_t m32_segment;                /* M32 segment size: the window is split evenly among PEs */
+	uint64_t m32_cpu, m32_pci, m32_size;   /* 32-bit MMIO window: CPU and PCI bases, usable size */
+	uint64_t m32_segment;                  /* M32 segment size: the window is split evenly among PEs */
+	uint64_t m64_cpu, m64_pci, m64_size;   /* 64-bit MMIO window (size 0: none) */
+	uint32_t m64_bar_first, m64_bar_count; /* the PHB's M64 BARs the OS may use */
 	uint32_t num_pes, reserved_pe;
 	unsigned int nfns;
 	unsigned int fns_ignored; /* beyond HOST_PCI_MAX_FNS */

@@ -169,3 +169,36 @@ def test_nvme_dma_outside_the_mapped_pages_reaches_nothing(hv, tmp_path):
     m.expect(r"nvme0: DMA check: a read aimed at a page unmapped after use \(device address 0x[0-9a-f]+\): "
              r"status 0x0, the page is WRITTEN")
     assert m.wait_exit() == 0
+
+
+def test_a_bar_larger_than_the_32_bit_window_goes_to_m64(hv, tmp_path):
+    """A 64-bit prefetchable BAR of 4 GiB (QEMU's ivshmem-plain over a
+    sparse file) cannot fit the 2 GiB 32-bit window: it is placed in the
+    PHB's 64-bit window behind an M64 BAR of its own. The hypervisor's
+    pattern at both ends of the BAR must reach the file, while the NVMe
+    drive on the same machine keeps working in the 32-bit window."""
+    shm = tmp_path / "shm.img"
+    with open(shm, "wb") as f:
+        f.truncate(4 << 30)
+    d0 = drive(tmp_path, "d0.img", 64, b"HOST-WROTE-DRIVE0")
+    extra = nvme_args([d0]) + [
+        "-object", "memory-backend-file,id=shm,size=4G,mem-path=%s,share=on" % shm,
+        "-device", "ivshmem-plain,memdev=shm,bus=pcie.1"]
+    m = hv(smp=2, append="hvtest=disk-io hvtest=host-bar-pattern", extra=extra)
+    # its register BAR stays in the 32-bit window, the 4 GiB one goes above
+    found = m.expect(r"pci: 0001:01:00\.0 RAM memory \[0500\]: 1af4:1110 \(rev 01\) \[pcie\.1\], "
+             r"BAR0 256 at 0x600c08[0-9a-f]+, BAR2 4096M at 0x([0-9a-f]+), PE 1")
+    base = int(found.group(1), 16)
+    m.expect(r"pci: 0001:01:00\.0: BAR2 pattern at 0x%x and \+0xfffffff8: read back" % base)
+    m.expect(r"hvtest: nvme0n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    m.expect(r"SELFTEST: \d+ passed, 0 failed")
+    assert m.wait_exit() == 0
+    assert "ERROR" not in m.text
+    assert base >= 1 << 32  # not in the 32-bit window
+    with open(shm, "rb") as f:
+        head = f.read(8)
+        f.seek((4 << 30) - 8)
+        tail = f.read(8)
+    want = 0x6876626172320000  # "hvbar" '2' 0 0, big-endian as the hypervisor stores it
+    assert int.from_bytes(head, "big") == want, head
+    assert int.from_bytes(tail, "big") == want ^ (2**64 - 1), tail

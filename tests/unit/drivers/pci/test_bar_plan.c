@@ -208,6 +208,112 @@ static void too_many_bars(void **state)
 	check_layout(bars, 16, addr, first, count);
 }
 
+/* ---- the 64-bit window: a region per function ---- */
+
+#define GiB     (1024 * MiB)
+#define M64     0x6000000000000ull
+#define M64SIZE (256 * GiB)
+
+static struct bar_window m64;
+
+static int setup_m64(void **state)
+{
+	(void)state;
+	m64 = (struct bar_window){ M64, M64SIZE, M64SIZE / 512, M64 };
+	return 0;
+}
+
+static void check_region(const struct bar_req *bars, unsigned int n, const uint64_t *addr, uint64_t base, uint64_t size)
+{
+	assert_true(size >= BAR_REGION_MIN && !(size & (size - 1)));
+	assert_int_equal(base % size, 0);
+	assert_true(base >= m64.pci_base && base + size <= m64.pci_base + m64.size);
+	for (unsigned int i = 0; i < n; i++) {
+		assert_int_equal(addr[i] % bars[i].size, 0);
+		assert_true(addr[i] >= base && addr[i] + bars[i].size <= base + size);
+		for (unsigned int j = 0; j < i; j++)
+			assert_true(addr[i] + bars[i].size <= addr[j] || addr[j] + bars[j].size <= addr[i]);
+	}
+}
+
+static void a_region_holds_the_bars_largest_first(void **state)
+{
+	(void)state;
+	struct bar_req bars[3] = { { 2, 64 * MiB }, { 0, 0x4000 }, { 4, 128 * MiB } };
+	uint64_t addr[3], base, size;
+	assert_int_equal(bar_plan_region(&m64, bars, 3, addr, &base, &size), 0);
+	assert_int_equal(base, M64);
+	assert_int_equal(size, 256 * MiB); /* 192 MiB and 16 KiB, rounded up */
+	assert_int_equal(addr[2], M64);
+	assert_int_equal(addr[0], M64 + 128 * MiB);
+	assert_int_equal(addr[1], M64 + 192 * MiB);
+	check_region(bars, 3, addr, base, size);
+	assert_int_equal(m64.next, M64 + 256 * MiB);
+}
+
+static void regions_are_naturally_aligned_and_never_shared(void **state)
+{
+	(void)state;
+	struct bar_req small[1] = { { 0, 0x1000 } }, big[1] = { { 2, 4 * GiB } }, small2[1] = { { 2, 0x100 } };
+	uint64_t addr[1], base, size;
+	assert_int_equal(bar_plan_region(&m64, small, 1, addr, &base, &size), 0);
+	assert_int_equal(size, BAR_REGION_MIN); /* not 4 KiB */
+	assert_int_equal(base, M64);
+	check_region(small, 1, addr, base, size);
+	assert_int_equal(bar_plan_region(&m64, big, 1, addr, &base, &size), 0);
+	assert_int_equal(size, 4 * GiB);
+	assert_int_equal(base, M64 + 4 * GiB); /* aligned past the first region */
+	check_region(big, 1, addr, base, size);
+	assert_int_equal(bar_plan_region(&m64, small2, 1, addr, &base, &size), 0);
+	assert_int_equal(base, M64 + 8 * GiB); /* the gap below the big one is not reused: regions stay in order */
+	check_region(small2, 1, addr, base, size);
+}
+
+static void a_bar_larger_than_the_32_bit_window(void **state)
+{
+	(void)state;
+	/* 4 GiB does not fit a 2 GiB M32 window at all; the M64 window takes it */
+	setup_m64(state);
+	struct bar_req big[1] = { { 2, 4 * GiB } };
+	uint64_t addr[1], base, size;
+	unsigned int first, count;
+	assert_int_equal(bar_plan_function(&w, big, 1, addr, &first, &count), -1);
+	assert_int_equal(bar_plan_region(&m64, big, 1, addr, &base, &size), 0);
+	assert_int_equal(addr[0], M64);
+}
+
+static void regions_refused_when_they_do_not_fit(void **state)
+{
+	(void)state;
+	uint64_t addr[2], base, size;
+	struct bar_req whole[1] = { { 0, M64SIZE } }, more[1] = { { 0, 2 * M64SIZE } };
+	struct bar_req two[2] = { { 0, M64SIZE / 2 }, { 2, M64SIZE / 2 } };
+	struct bar_req three[3] = { { 0, M64SIZE / 2 }, { 2, M64SIZE / 2 }, { 4, MiB } };
+	assert_int_equal(bar_plan_region(&m64, more, 1, addr, &base, &size), -1);
+	uint64_t addr3[3];
+	assert_int_equal(bar_plan_region(&m64, three, 3, addr3, &base, &size), -1); /* 1 MiB more than the window */
+	assert_int_equal(m64.next, M64);
+	assert_int_equal(bar_plan_region(&m64, two, 2, addr, &base, &size), 0); /* exactly the window */
+	assert_int_equal(size, M64SIZE);
+	assert_int_equal(bar_plan_region(&m64, whole, 1, addr, &base, &size), -1); /* full now */
+	struct bar_req tiny[1] = { { 0, 0x10 } };
+	assert_int_equal(bar_plan_region(&m64, tiny, 1, addr, &base, &size), -1);
+	assert_int_equal(m64.next, M64 + M64SIZE);
+}
+
+static void regions_of_bad_bars(void **state)
+{
+	(void)state;
+	uint64_t addr[17], base, size;
+	struct bar_req odd[2] = { { 0, MiB }, { 2, 0x3000 } }, bars[17];
+	assert_int_equal(bar_plan_region(&m64, odd, 2, addr, &base, &size), -1);
+	assert_int_equal(bar_plan_region(&m64, odd, 0, addr, &base, &size), -1); /* nothing to place */
+	for (unsigned int i = 0; i < 17; i++)
+		bars[i] = (struct bar_req){ i, 0x1000 };
+	assert_int_equal(bar_plan_region(&m64, bars, 17, addr, &base, &size), -1);
+	assert_int_equal(m64.next, M64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +326,11 @@ int main(void)
 		cmocka_unit_test_setup(the_window_top_skiboot_keeps_for_msis, setup),
 		cmocka_unit_test_setup(sizes_that_are_not_powers_of_two, setup),
 		cmocka_unit_test_setup(too_many_bars, setup),
+		cmocka_unit_test_setup(a_region_holds_the_bars_largest_first, setup_m64),
+		cmocka_unit_test_setup(regions_are_naturally_aligned_and_never_shared, setup_m64),
+		cmocka_unit_test_setup(a_bar_larger_than_the_32_bit_window, setup),
+		cmocka_unit_test_setup(regions_refused_when_they_do_not_fit, setup_m64),
+		cmocka_unit_test_setup(regions_of_bad_bars, setup_m64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -84,6 +84,11 @@ static char *add_phb(unsigned int n, bool m64_first)
 	memcpy(ranges, m64_first ? m64 : m32, sizeof(m32));
 	memcpy(ranges + 7, m64_first ? m32 : m64, sizeof(m32));
 	set_cells(p, "ranges", ranges, 14);
+	/* skiboot's M64 window (CPU and PCI addresses alike, 256 GiB) and M64 BARs 1..15 */
+	uint32_t m64w[6] = { 0x60000 + 0x40 * n, 0x0, 0x60000 + 0x40 * n, 0x0, 0x40, 0x0 };
+	set_cells(p, "ibm,opal-m64-window", m64w, 6);
+	uint32_t avail[2] = { 1, 15 };
+	set_cells(p, "ibm,opal-available-m64-ranges", avail, 2);
 	return p;
 }
 
@@ -131,6 +136,11 @@ static void a_powernv9_phb(void **state)
 	assert_int_equal(p->m32_pci, 0x80000000);
 	assert_int_equal(p->m32_size, 0x7fff0000);
 	assert_int_equal(p->m32_segment, 4ull << 20); /* 2 GiB / 512 PEs */
+	assert_int_equal(p->m64_cpu, 0x6000000000000ull);
+	assert_int_equal(p->m64_pci, 0x6000000000000ull);
+	assert_int_equal(p->m64_size, 256ull << 30);
+	assert_int_equal(p->m64_bar_first, 1);
+	assert_int_equal(p->m64_bar_count, 15);
 	assert_int_equal(p->num_pes, 0x200);
 	assert_int_equal(p->reserved_pe, 0x1ff);
 	assert_int_equal(p->nfns, 2);
@@ -325,6 +335,43 @@ static void broken_phbs_are_skipped_with_a_warning(void **state)
 	}
 }
 
+/* A 64-bit window that cannot be used leaves the PHB with its 32-bit one
+ * only: no warning, m64_size 0. */
+static const struct {
+	const char *what;
+	uint32_t window[6], avail[2];
+	int window_cells, avail_cells;
+} bad_m64[] = {
+	{ "no window", { 0 }, { 1, 15 }, 0, 2 },
+	{ "no available BARs", { 0x60000, 0, 0x60000, 0, 0x40, 0 }, { 0 }, 6, 0 },
+	{ "window of 4 cells", { 0x60000, 0, 0x40, 0 }, { 1, 15 }, 4, 2 },
+	{ "size 0", { 0x60000, 0, 0x60000, 0, 0, 0 }, { 1, 15 }, 6, 2 },
+	{ "size not a power of two", { 0x60000, 0, 0x60000, 0, 0x30, 0 }, { 1, 15 }, 6, 2 },
+	{ "CPU base not aligned to the size", { 0x60020, 0, 0x60020, 0, 0x40, 0 }, { 1, 15 }, 6, 2 },
+	{ "PCI base not aligned to the size", { 0x60000, 0, 0x60000, 0x1000, 0x40, 0 }, { 1, 15 }, 6, 2 },
+	{ "CPU window wraps", { 0xffffff80, 0, 0x60000, 0, 0x80, 0 }, { 1, 15 }, 6, 2 },
+	{ "BAR 0 offered (the M32 BAR)", { 0x60000, 0, 0x60000, 0, 0x40, 0 }, { 0, 15 }, 6, 2 },
+	{ "no BARs", { 0x60000, 0, 0x60000, 0, 0x40, 0 }, { 1, 0 }, 6, 2 },
+	{ "BAR range wraps", { 0x60000, 0, 0x60000, 0, 0x40, 0 }, { 2, 0xffffffff }, 6, 2 },
+};
+
+static void unusable_m64_windows_are_ignored(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_m64) / sizeof(bad_m64[0]); i++) {
+		setup(state);
+		char *p = add_phb(0, false);
+		del(p, "ibm,opal-m64-window");
+		del(p, "ibm,opal-available-m64-ranges");
+		if (bad_m64[i].window_cells)
+			set_cells(p, "ibm,opal-m64-window", bad_m64[i].window, bad_m64[i].window_cells);
+		if (bad_m64[i].avail_cells)
+			set_cells(p, "ibm,opal-available-m64-ranges", bad_m64[i].avail, bad_m64[i].avail_cells);
+		if (parse() != 1 || warn[0] || topo.phb[0].m64_size || topo.phb[0].m32_size != 0x7fff0000)
+			fail_msg("%s: m64 size 0x%llx, warning \"%s\"", bad_m64[i].what,
+				 (unsigned long long)topo.phb[0].m64_size, warn);
+	}
+}
+
 static void the_last_warning_wins(void **state)
 {
 	(void)state;
@@ -478,6 +525,7 @@ int main(void)
 		cmocka_unit_test_setup(a_reserved_pe_out_of_range_is_the_last, setup),
 		cmocka_unit_test_setup(broken_phbs_are_skipped_with_a_warning, setup),
 		cmocka_unit_test_setup(the_last_warning_wins, setup),
+		cmocka_unit_test(unusable_m64_windows_are_ignored),
 		cmocka_unit_test_setup(a_broken_header, setup),
 		cmocka_unit_test_setup(only_ioda3_phbs, setup),
 		cmocka_unit_test_setup(more_functions_than_fit, setup),
