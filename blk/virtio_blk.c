@@ -4,11 +4,16 @@
  * (vendor 1af4, device 1042, as QEMU's virtio-blk-pci), so that Linux's
  * own virtio_blk driver binds to it and the disk is /dev/vda, /dev/vdb...
  *
- * This first version serves a queue when the guest rings it, on the
- * notifying vCPU, and waits for the drive before it returns (the I/O path
- * is zero-copy: guest pages go to the drive through its TCE window).
- * Features: SEG_MAX, SIZE_MAX, BLK_SIZE, FLUSH, GET_ID, RO, INDIRECT_DESC,
- * EVENT_IDX; one queue.
+ * A queue is served when the guest rings it, on the notifying vCPU, which
+ * waits for the drive before it returns (the I/O path is zero-copy: guest
+ * pages go to the drive through its TCE window).
+ *
+ * Features: SIZE_MAX, SEG_MAX, GEOMETRY, BLK_SIZE, TOPOLOGY, FLUSH,
+ * CONFIG_WCE, RO, DISCARD, WRITE_ZEROES, GET_ID, MQ (one queue per vCPU
+ * unless the bundle says otherwise, an MSI-X vector each), INDIRECT_DESC,
+ * EVENT_IDX. Write-through (the bundle's write-cache, or the driver's
+ * choice through CONFIG_WCE) sends every write with FUA, so a completed
+ * write is on the medium; write-back leaves that to FLUSH.
  */
 #include <stdio.h>
 #include <string.h>
@@ -22,18 +27,27 @@
 #include "hv/pci_host.h"
 #include "hv/virtio/virtio_pci.h"
 
-#define VBLK_F_SIZE_MAX 1
-#define VBLK_F_SEG_MAX  2
-#define VBLK_F_RO       5
-#define VBLK_F_BLK_SIZE 6
-#define VBLK_F_FLUSH    9
+#define VBLK_F_SIZE_MAX     1
+#define VBLK_F_SEG_MAX      2
+#define VBLK_F_GEOMETRY     4
+#define VBLK_F_RO           5
+#define VBLK_F_BLK_SIZE     6
+#define VBLK_F_FLUSH        9
+#define VBLK_F_TOPOLOGY     10
+#define VBLK_F_CONFIG_WCE   11
+#define VBLK_F_MQ           12
+#define VBLK_F_DISCARD      13
+#define VBLK_F_WRITE_ZEROES 14
+
+/* Offsets in struct virtio_blk_config. */
+#define VBLK_CFG_WRITEBACK 32
 
 #define VBLK_QUEUE_SIZE 256
 #define VBLK_SEG_MAX    126                       /* pieces of data per request */
 #define VBLK_MAX_BYTES  (VBLK_SEG_MAX * 65536ull) /* pieces may be 64 KiB pages */
 #define VBLK_MAX_SUBS   (2 * VBLK_SEG_MAX)
 #define VBLK_CONFIG_LEN 60
-#define VBLK_MSIX       2 /* the configuration's vector and the queue's */
+#define VBLK_ZERO_SEGS  16 /* ranges per DISCARD or WRITE_ZEROES, each one block request */
 
 struct vblk {
 	struct partition *p;
@@ -43,8 +57,14 @@ struct vblk {
 	char serial[21];
 	struct virtio_pci t;
 	uint8_t config[VBLK_CONFIG_LEN];
+	bool write_through; /* the bundle's default, restored at reset */
+	unsigned int nqueues;
+	struct vblk_disk lim;
+	/* scratch of the request being served (queues are served one at a
+	 * time, under the partition's MMIO lock) */
 	struct virtq_chain chain;
 	struct vblk_req req;
+	struct vblk_range ranges[VBLK_ZERO_SEGS];
 	struct blk_request sub[VBLK_MAX_SUBS];
 	struct blk_seg seg[VBLK_MAX_SUBS];
 	uint64_t requests, errors, bad_requests;
@@ -76,9 +96,31 @@ static void interrupt(void *dev, uint16_t vector)
 	}
 }
 
+static void config_write(void *dev, uint64_t off, unsigned int size, uint64_t value)
+{
+	struct vblk *d = dev;
+	/* only writeback is the driver's to change, and only with CONFIG_WCE */
+	if (off != VBLK_CFG_WRITEBACK || size != 1 || !virtio_pci_feature(&d->t, VBLK_F_CONFIG_WCE) ||
+	    d->config[VBLK_CFG_WRITEBACK] == (value & 1))
+		return;
+	d->config[VBLK_CFG_WRITEBACK] = value & 1;
+	log_info("%s: disk %s: the guest set its write cache to write-%s", d->p->name, d->name,
+		 value & 1 ? "back" : "through");
+}
+
 static void reset(void *dev)
 {
-	(void)dev; /* nothing is in flight between notifications */
+	struct vblk *d = dev;
+	/* nothing is in flight between notifications; the cache mode goes
+	 * back to the bundle's */
+	d->config[VBLK_CFG_WRITEBACK] = !d->write_through;
+}
+
+/* Whether a completed write must be on the medium: the driver chose
+ * write-through, or cannot flush. */
+static bool write_through(const struct vblk *d)
+{
+	return !d->config[VBLK_CFG_WRITEBACK] || !virtio_pci_feature(&d->t, VBLK_F_FLUSH);
 }
 
 struct wait {
@@ -86,12 +128,34 @@ struct wait {
 	bool failed;
 };
 
+/* May run on another thread's poll (polling a drive completes whatever
+ * finished on any of its queues), hence the atomics. */
 static void sub_done(struct blk_request *r, enum blk_status s)
 {
 	struct wait *w = r->ctx;
-	w->done++;
 	if (s != BLK_OK)
-		w->failed = true;
+		__atomic_store_n(&w->failed, true, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
+}
+
+/* Submits d->sub[0..n) and waits for all of them. */
+static uint8_t run(struct vblk *d, unsigned int n, struct wait *w)
+{
+	struct blockdev *bd = d->bd;
+	unsigned int submitted = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		int rc;
+		while ((rc = blockdev_submit(bd, &d->sub[i])) == -1)
+			blockdev_poll(bd);
+		if (rc) {
+			w->failed = true;
+			break;
+		}
+		submitted++;
+	}
+	while (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) < submitted)
+		blockdev_poll(bd);
+	return __atomic_load_n(&w->failed, __ATOMIC_RELAXED) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
 
 /* The data of an IN or OUT request as block requests, one per piece (each
@@ -102,6 +166,7 @@ static uint8_t transfer(struct vblk *d, const struct vblk_req *r)
 	uint64_t lba = r->sector / (bd->block_size / 512);
 	unsigned int n = 0;
 	struct wait w = { 0, false };
+	bool fua = r->type == VIRTIO_BLK_T_OUT && write_through(d);
 	uint64_t chunk_max = (uint64_t)bd->max_blocks * bd->block_size;
 	for (unsigned int i = 0; i < r->nsegs; i++) {
 		const struct virtq_seg *s = &r->seg[i];
@@ -119,6 +184,7 @@ static uint8_t transfer(struct vblk *d, const struct vblk_req *r)
 							  .nblocks = (uint32_t)(len / bd->block_size),
 							  .segs = &d->seg[n],
 							  .nsegs = 1,
+							  .fua = fua,
 							  .done = sub_done,
 							  .ctx = &w };
 			lba += len / bd->block_size;
@@ -126,25 +192,33 @@ static uint8_t transfer(struct vblk *d, const struct vblk_req *r)
 			n++;
 		}
 	}
-	unsigned int submitted = 0;
-	for (unsigned int i = 0; i < n; i++) {
-		int rc;
-		while ((rc = blockdev_submit(bd, &d->sub[i])) == -1)
-			blockdev_poll(bd);
-		if (rc) {
-			w.failed = true;
-			break;
-		}
-		submitted++;
-	}
-	while (w.done < submitted)
-		blockdev_poll(bd);
-	return w.failed ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
+	return run(d, n, &w);
+}
+
+/* DISCARD and WRITE_ZEROES: one block request per range (the offered
+ * limits keep each inside what the block layer takes). */
+static uint8_t zero_ranges(struct vblk *d, const struct vblk_req *r)
+{
+	unsigned int n;
+	uint8_t st = vblk_ranges(r, &d->t.mem, &d->lim, d->ranges, &n);
+	if (st != VIRTIO_BLK_S_OK)
+		return st;
+	uint32_t spb = d->bd->block_size / 512;
+	struct wait w = { 0, false };
+	for (unsigned int i = 0; i < n; i++)
+		d->sub[i] = (struct blk_request){ .op = r->type == VIRTIO_BLK_T_DISCARD ? BLK_DISCARD
+											: BLK_WRITE_ZEROES,
+						  .lba = d->ranges[i].sector / spb,
+						  .nblocks = d->ranges[i].num_sectors / spb,
+						  .fua = write_through(d),
+						  .done = sub_done,
+						  .ctx = &w };
+	return run(d, n, &w);
 }
 
 static uint8_t execute(struct vblk *d, struct vblk_req *r, uint32_t *written)
 {
-	uint8_t st = vblk_check(r, d->bd->nblocks, d->bd->block_size, VBLK_MAX_BYTES, d->bd->read_only);
+	uint8_t st = vblk_check(r, &d->lim);
 	if (st != VIRTIO_BLK_S_OK)
 		return st;
 	switch (r->type) {
@@ -156,6 +230,9 @@ static uint8_t execute(struct vblk *d, struct vblk_req *r, uint32_t *written)
 		return st;
 	case VIRTIO_BLK_T_FLUSH:
 		return blockdev_sync(d->bd, BLK_FLUSH, 0, 0, NULL) == BLK_OK ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		return zero_ranges(d, r);
 	case VIRTIO_BLK_T_GET_ID: {
 		/* the serial, NUL-padded to 20 bytes, into the first pieces */
 		uint8_t id[VIRTIO_BLK_ID_BYTES] = { 0 };
@@ -225,7 +302,7 @@ static void notify(void *dev, unsigned int qi)
 		virtio_pci_queue_interrupt(&d->t, qi);
 }
 
-static const struct virtio_device_ops vblk_ops = { config_read, NULL, notify, reset, interrupt };
+static const struct virtio_device_ops vblk_ops = { config_read, config_write, notify, reset, interrupt };
 
 static uint64_t bar_read(void *dev, unsigned int bar, uint64_t off, unsigned int size)
 {
@@ -251,12 +328,27 @@ static void fill_config(struct vblk *d)
 {
 	struct blockdev *bd = d->bd;
 	uint8_t *c = d->config;
+	uint64_t sectors = bd->nblocks * (bd->block_size / 512), cylinders = sectors / (16 * 63);
 	memset(c, 0, sizeof(d->config));
-	le64_store(c, bd->nblocks * (bd->block_size / 512)); /* capacity, in 512-byte sectors */
-	le32_store(c + 8, 4096);                             /* size_max */
-	le32_store(c + 12, VBLK_SEG_MAX);                    /* seg_max */
-	le32_store(c + 20, bd->block_size);                  /* blk_size */
-	le16_store(c + 34, 1);                               /* num_queues */
+	le64_store(c, sectors);                                              /* capacity, in 512-byte sectors */
+	le32_store(c + 8, 4096);                                             /* size_max */
+	le32_store(c + 12, VBLK_SEG_MAX);                                    /* seg_max */
+	le16_store(c + 16, cylinders > 65535 ? 65535 : (uint16_t)cylinders); /* geometry: 16 heads, 63 sectors */
+	c[18] = 16;
+	c[19] = 63;
+	le32_store(c + 20, bd->block_size); /* blk_size */
+	c[24] = 0;                          /* topology: physical block = logical block, */
+	c[25] = 0;                          /* aligned, */
+	le16_store(c + 26, 1);              /* any whole block (min_io_size), */
+	le32_store(c + 28, bd->max_blocks); /* a transfer of the drive at best (opt_io_size) */
+	c[VBLK_CFG_WRITEBACK] = !d->write_through;
+	le16_store(c + 34, (uint16_t)d->nqueues);
+	le32_store(c + 36, d->lim.max_zero_sectors); /* discard: sectors per range, */
+	le32_store(c + 40, d->lim.max_zero_segs);    /* ranges, */
+	le32_store(c + 44, bd->block_size / 512);    /* alignment */
+	le32_store(c + 48, d->lim.max_zero_sectors); /* write-zeroes: sectors per range, */
+	le32_store(c + 52, d->lim.max_zero_segs);    /* ranges; */
+	c[56] = 0;                                   /* it never deallocates */
 }
 
 /* The virtio vendor capability: type, BAR 4, offset and length (and the
@@ -274,7 +366,7 @@ static void virtio_cap(uint8_t *b, uint8_t type, uint32_t off, uint32_t len, uns
 		le32_store(b + 16, VIRTIO_PCI_NOTIFY_MULT);
 }
 
-static int plug(struct vblk *d, struct phb *b, unsigned int slot)
+static int plug(struct vblk *d, struct phb *b, unsigned int slot, unsigned int vectors)
 {
 	const struct pci_identity ident = { 0x1af4, 0x1042, 0x1af4, 0x1100, 0x010000, 1, 1 };
 	const struct pci_bar_def bars[PCI_NUM_BARS] = {
@@ -282,7 +374,7 @@ static int plug(struct vblk *d, struct phb *b, unsigned int slot)
 	};
 	struct pci_config cfg;
 	uint8_t cap[20];
-	if (pci_config_init(&cfg, &ident, bars) || pci_config_add_msix(&cfg, VBLK_MSIX, 1, 0, 0x800))
+	if (pci_config_init(&cfg, &ident, bars) || pci_config_add_msix(&cfg, vectors, 1, 0, 0x800))
 		return -1;
 	const struct {
 		uint8_t type;
@@ -319,19 +411,44 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 		snprintf(d->serial, sizeof(d->serial), "%s", dc->serial);
 		if (!d->bd)
 			continue;
+		struct blockdev *bd = d->bd;
+		d->write_through = dc->write_through;
+		d->nqueues = dc->queues ? dc->queues : p->nvcpus;
+		if (d->nqueues > CONFIG_MAX_DISK_QUEUES)
+			d->nqueues = CONFIG_MAX_DISK_QUEUES;
+		if (!d->nqueues)
+			d->nqueues = 1;
+		/* ranges the block layer takes in one request, their sectors a u32 */
+		uint32_t zero_blocks = bd->max_zero_blocks ? bd->max_zero_blocks : 0x10000;
+		if (zero_blocks > 0xffffffffu / (bd->block_size / 512))
+			zero_blocks = 0xffffffffu / (bd->block_size / 512);
+		d->lim = (struct vblk_disk){ .nblocks = bd->nblocks,
+					     .block_size = bd->block_size,
+					     .max_bytes = VBLK_MAX_BYTES,
+					     .read_only = bd->read_only,
+					     .discard = bd->can_discard && !bd->read_only,
+					     .write_zeroes = bd->can_write_zeroes && !bd->read_only,
+					     .max_zero_sectors = zero_blocks * (bd->block_size / 512),
+					     .max_zero_segs = VBLK_ZERO_SEGS };
 		fill_config(d);
-		uint64_t features = 1ull << VBLK_F_SIZE_MAX | 1ull << VBLK_F_SEG_MAX | 1ull << VBLK_F_BLK_SIZE |
-				    1ull << VBLK_F_FLUSH | 1ull << VIRTIO_F_RING_INDIRECT_DESC |
-				    1ull << VIRTIO_F_RING_EVENT_IDX | (d->bd->read_only ? 1ull << VBLK_F_RO : 0);
+		uint64_t features = 1ull << VBLK_F_SIZE_MAX | 1ull << VBLK_F_SEG_MAX | 1ull << VBLK_F_GEOMETRY |
+				    1ull << VBLK_F_BLK_SIZE | 1ull << VBLK_F_TOPOLOGY | 1ull << VBLK_F_FLUSH |
+				    1ull << VBLK_F_CONFIG_WCE | 1ull << VIRTIO_F_RING_INDIRECT_DESC |
+				    1ull << VIRTIO_F_RING_EVENT_IDX | (bd->read_only ? 1ull << VBLK_F_RO : 0) |
+				    (d->nqueues > 1 ? 1ull << VBLK_F_MQ : 0) |
+				    (d->lim.discard ? 1ull << VBLK_F_DISCARD : 0) |
+				    (d->lim.write_zeroes ? 1ull << VBLK_F_WRITE_ZEROES : 0);
 		struct virtq_mem mem = { p, gptr };
-		virtio_pci_init(&d->t, features, 1, VBLK_QUEUE_SIZE, VBLK_CONFIG_LEN, &vblk_ops, d, &mem);
+		virtio_pci_init(&d->t, features, (uint16_t)d->nqueues, VBLK_QUEUE_SIZE, VBLK_CONFIG_LEN, &vblk_ops, d,
+				&mem);
 		int slot = pci_host_free_slot(p, 0);
-		if (slot < 0 || plug(d, pci_host_phb(p, 0), (unsigned int)slot)) {
+		if (slot < 0 || plug(d, pci_host_phb(p, 0), (unsigned int)slot, d->nqueues + 1)) {
 			partition_log(p, "cannot plug the virtio-blk function of disk %s", dc->name);
 			return -1;
 		}
 		ndisks++;
-		log_info("%s: disk %s as virtio-blk in PCI slot %d", p->name, dc->name, slot);
+		log_info("%s: disk %s as virtio-blk in PCI slot %d, %u queue%s, write-%s", p->name, dc->name, slot,
+			 d->nqueues, d->nqueues > 1 ? "s" : "", d->write_through ? "through" : "back");
 	}
 	return 0;
 }

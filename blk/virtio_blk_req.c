@@ -76,15 +76,15 @@ enum vblk_parse vblk_parse(const struct virtq_chain *c, const struct virtq_mem *
 	return VBLK_OK;
 }
 
-uint8_t vblk_check(const struct vblk_req *r, uint64_t nblocks, uint32_t block_size, uint64_t max_bytes, bool read_only)
+uint8_t vblk_check(const struct vblk_req *r, const struct vblk_disk *disk)
 {
-	uint64_t disk_sectors = nblocks * (block_size / 512), spb = block_size / 512;
+	uint64_t spb = disk->block_size / 512, disk_sectors = disk->nblocks * spb;
 	switch (r->type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_OUT:
-		if (r->type == VIRTIO_BLK_T_OUT && read_only)
+		if (r->type == VIRTIO_BLK_T_OUT && disk->read_only)
 			return VIRTIO_BLK_S_IOERR;
-		if (!r->data_len || r->data_len % block_size || r->data_len > max_bytes || r->sector % spb)
+		if (!r->data_len || r->data_len % disk->block_size || r->data_len > disk->max_bytes || r->sector % spb)
 			return VIRTIO_BLK_S_IOERR;
 		if (r->sector >= disk_sectors || r->data_len / 512 > disk_sectors - r->sector)
 			return VIRTIO_BLK_S_IOERR;
@@ -93,7 +93,64 @@ uint8_t vblk_check(const struct vblk_req *r, uint64_t nblocks, uint32_t block_si
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:
 		return r->data_len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+	case VIRTIO_BLK_T_DISCARD:
+	case VIRTIO_BLK_T_WRITE_ZEROES:
+		if (!(r->type == VIRTIO_BLK_T_DISCARD ? disk->discard : disk->write_zeroes))
+			return VIRTIO_BLK_S_UNSUPP;
+		if (disk->read_only || !r->data_len || r->data_len % VBLK_RANGE_BYTES ||
+		    r->data_len / VBLK_RANGE_BYTES > disk->max_zero_segs)
+			return VIRTIO_BLK_S_IOERR;
+		return VIRTIO_BLK_S_OK;
 	default:
 		return VIRTIO_BLK_S_UNSUPP;
 	}
+}
+
+/* Copies n data bytes from offset off of the request's data into out. */
+static bool data_bytes(const struct vblk_req *r, const struct virtq_mem *m, uint64_t off, uint8_t *out, uint32_t n)
+{
+	uint32_t got = 0;
+	for (unsigned int i = 0; i < r->nsegs && got < n; i++) {
+		const struct virtq_seg *s = &r->seg[i];
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		uint32_t k = s->len - (uint32_t)off < n - got ? s->len - (uint32_t)off : n - got;
+		const uint8_t *p = m->ptr(m->ctx, s->gpa + off, k, false);
+		if (!p)
+			return false;
+		memcpy(out + got, p, k);
+		got += k;
+		off = 0;
+	}
+	return got == n;
+}
+
+uint8_t vblk_ranges(const struct vblk_req *r, const struct virtq_mem *m, const struct vblk_disk *disk,
+		    struct vblk_range *out, unsigned int *n)
+{
+	uint64_t spb = disk->block_size / 512, disk_sectors = disk->nblocks * spb;
+	uint64_t count = r->data_len / VBLK_RANGE_BYTES;
+	*n = 0;
+	if (count > disk->max_zero_segs)
+		return VIRTIO_BLK_S_IOERR;
+	uint8_t status = VIRTIO_BLK_S_OK;
+	for (uint64_t i = 0; i < count; i++) {
+		uint8_t b[VBLK_RANGE_BYTES];
+		if (!data_bytes(r, m, i * VBLK_RANGE_BYTES, b, sizeof(b)))
+			return VIRTIO_BLK_S_IOERR;
+		struct vblk_range *g = &out[i];
+		g->sector = le64_load(b);
+		g->num_sectors = le32_load(b + 8);
+		g->flags = le32_load(b + 12);
+		/* UNSUPP wins over IOERR: a driver told "unsupported" stops sending it */
+		if ((g->flags & ~VBLK_RANGE_UNMAP) || (r->type == VIRTIO_BLK_T_DISCARD && g->flags))
+			return VIRTIO_BLK_S_UNSUPP;
+		if (!g->num_sectors || g->num_sectors > disk->max_zero_sectors || g->sector % spb ||
+		    g->num_sectors % spb || g->sector >= disk_sectors || g->num_sectors > disk_sectors - g->sector)
+			status = VIRTIO_BLK_S_IOERR;
+	}
+	*n = (unsigned int)count;
+	return status;
 }

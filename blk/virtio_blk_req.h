@@ -24,6 +24,7 @@
 #define VIRTIO_BLK_S_UNSUPP 2
 
 #define VIRTIO_BLK_ID_BYTES 20
+#define VBLK_RANGE_BYTES    16 /* one range of DISCARD or WRITE_ZEROES */
 
 struct vblk_req {
 	uint32_t type;
@@ -44,9 +45,36 @@ enum vblk_parse {
 /* The request chain c carries (its segments already checked by virtq_pop). */
 enum vblk_parse vblk_parse(const struct virtq_chain *c, const struct virtq_mem *m, struct vblk_req *r);
 
-/* Whether r fits a disk of nblocks blocks of block_size bytes (512 or
- * 4096): sectors inside it, lengths whole blocks, at most max_bytes;
- * the virtio status it gets otherwise. */
-uint8_t vblk_check(const struct vblk_req *r, uint64_t nblocks, uint32_t block_size, uint64_t max_bytes, bool read_only);
+/* What requests are checked against: the disk and what the device offers. */
+struct vblk_disk {
+	uint64_t nblocks;
+	uint32_t block_size; /* 512 or 4096 */
+	uint64_t max_bytes;  /* data of one IN or OUT request */
+	bool read_only;
+	bool discard, write_zeroes; /* offered */
+	uint32_t max_zero_sectors;  /* per range of a DISCARD or WRITE_ZEROES (a multiple of the block) */
+	uint32_t max_zero_segs;     /* ranges per request */
+};
+
+/* Whether r fits the disk: sectors inside it, lengths whole blocks, IN and
+ * OUT at most max_bytes, DISCARD and WRITE_ZEROES whole ranges, at most
+ * max_zero_segs; the virtio status it gets otherwise. */
+uint8_t vblk_check(const struct vblk_req *r, const struct vblk_disk *disk);
+
+/* One range of a DISCARD or WRITE_ZEROES request (struct
+ * virtio_blk_discard_write_zeroes). */
+struct vblk_range {
+	uint64_t sector;
+	uint32_t num_sectors;
+	uint32_t flags;
+};
+#define VBLK_RANGE_UNMAP 1u /* write-zeroes may deallocate; refused for discard */
+
+/* Reads the ranges of a DISCARD or WRITE_ZEROES request that passed
+ * vblk_check into out (room for disk->max_zero_segs) and checks each: the
+ * status (UNSUPP for flags the type does not take, IOERR for an empty,
+ * oversized, misaligned or out-of-disk range). */
+uint8_t vblk_ranges(const struct vblk_req *r, const struct virtq_mem *m, const struct vblk_disk *disk,
+		    struct vblk_range *out, unsigned int *n);
 
 #endif

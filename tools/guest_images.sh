@@ -5,11 +5,11 @@
 #   kernel.version       the pinned kernel package, as "package=version"
 #   modules/             that package's lib/modules tree
 #   busybox.version      the busybox-static package used, as "package=version"
-#   ivshmem, diskbench   tests/guests/linux/<name>.c, static, built with
-#                        Debian's ppc64el cross compiler
+#   ivshmem, diskbench,  tests/guests/linux/<name>.c, static, built with
+#   blkops               Debian's ppc64el cross compiler
 #   initramfs.cpio.gz    static busybox + tests/guests/linux/init + tests/guests/linux/*.sh
-#                        + /tests/ivshmem + /tests/diskbench + the virtio and
-#                        uio modules of the kernel package (/lib/modules/*.ko,
+#                        + /tests/ivshmem, diskbench, blkops + the virtio, uio
+#                        and ext4 modules of the kernel package (/lib/modules/*.ko,
 #                        loaded by /init in the order of /lib/modules/load-order)
 #                        + its NVMe driver and what that needs (loaded by
 #                        /tests/diskbench.sh only, in the order of
@@ -178,7 +178,7 @@ if [ -z "$bb_pin" ] || [ ! -f "$g/busybox" ]; then
 fi
 
 # ---------------------------------------------------------------- test programs
-programs="ivshmem diskbench"
+programs="ivshmem diskbench blkops"
 for prog in $programs; do
   prog_stamp=$(md5sum < "$src/$prog.c" | cut -c1-16)
   if [ "$(cat "$g/.$prog.done" 2>/dev/null)" != "$prog_stamp" ] || [ ! -f "$g/$prog" ]; then
@@ -193,7 +193,8 @@ done
 # The modules /init loads, in dependency order (paths under kernel/).
 modules="drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_modern_dev
   drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci drivers/block/virtio_blk
-  net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/uio/uio drivers/uio/uio_pci_generic"
+  net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/uio/uio drivers/uio/uio_pci_generic
+  crypto/crc32c_generic lib/crc16 fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4"
 # The NVMe driver (modules in the pinned kernel), loaded by /tests/diskbench.sh
 # only; the CRC modules come before their library users (their softdeps).
 nvme_modules="crypto/crct10dif_common crypto/crct10dif_generic lib/crc-t10dif lib/crc64

@@ -26,6 +26,9 @@ enum blk_status blockdev_check(const struct blockdev *bd, const struct blk_reque
 	}
 	if (!r->nblocks || r->lba >= bd->nblocks || r->nblocks > bd->nblocks - r->lba)
 		return BLK_EINVAL;
+	if ((r->op == BLK_DISCARD || r->op == BLK_WRITE_ZEROES) && bd->max_zero_blocks &&
+	    r->nblocks > bd->max_zero_blocks)
+		return BLK_EINVAL;
 	if (r->op == BLK_READ || r->op == BLK_WRITE) {
 		if (r->nblocks > bd->max_blocks || !r->nsegs || r->nsegs > BLK_MAX_SEGS)
 			return BLK_EINVAL;
@@ -112,6 +115,7 @@ void blockdev_range_init(struct blockdev_range *r, const char *name, struct bloc
 	memcpy(r->bd.serial, parent->serial, sizeof(r->bd.serial));
 	r->bd.block_size = parent->block_size;
 	r->bd.max_blocks = parent->max_blocks;
+	r->bd.max_zero_blocks = parent->max_zero_blocks;
 	r->bd.read_only = read_only || parent->read_only;
 	r->bd.volatile_cache = parent->volatile_cache;
 	r->bd.can_discard = parent->can_discard;

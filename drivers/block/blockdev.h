@@ -74,7 +74,8 @@ struct blockdev {
 	char model[41], serial[21];
 	uint32_t block_size; /* 512 or 4096 */
 	uint64_t nblocks;
-	uint32_t max_blocks; /* per request */
+	uint32_t max_blocks;      /* per READ or WRITE */
+	uint32_t max_zero_blocks; /* per DISCARD or WRITE_ZEROES (0: no limit) */
 	bool read_only, volatile_cache, can_discard, can_write_zeroes;
 	bool failed; /* every request gets BLK_EIO */
 	const struct blockdev_ops *ops;

@@ -59,6 +59,7 @@ void ramdisk_init(struct ramdisk *rd, const char *name, void *data, uint64_t nbl
 	rd->bd.block_size = block_size;
 	rd->bd.nblocks = nblocks;
 	rd->bd.max_blocks = (uint32_t)((1u << 20) / block_size);
+	rd->bd.max_zero_blocks = (uint32_t)((64u << 20) / block_size); /* zeroed by the CPU: bounded */
 	rd->bd.read_only = read_only;
 	rd->bd.can_discard = rd->bd.can_write_zeroes = true;
 	rd->bd.ops = &ram_ops;

@@ -514,6 +514,7 @@ static void identify_namespaces(struct nvme_ctrl *c)
 		bd->block_size = 1u << lbads;
 		bd->nblocks = nsze;
 		bd->max_blocks = c->max_transfer >> lbads;
+		bd->max_zero_blocks = 0x10000; /* the 16-bit block count of Write Zeroes */
 		bd->volatile_cache = c->volatile_cache;
 		bd->can_discard = c->oncs & NVME_ONCS_DSM;
 		bd->can_write_zeroes = c->oncs & NVME_ONCS_WZ;

@@ -88,8 +88,8 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 	memcpy(d->name, name, (size_t)len);
 	d->partition = part;
 	if (cfg_check_props(c, node,
-			    (const char *const[]){ "host-disk", "start", "size", "read-only", "serial", "description",
-						   NULL }) ||
+			    (const char *const[]){ "host-disk", "start", "size", "read-only", "serial", "queues",
+						   "write-cache", "description", NULL }) ||
 	    cfg_check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	const char *host, *serial;
@@ -135,6 +135,21 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 		memcpy(dname, d->name, sizeof(dname) - 1);
 		snprintf(d->serial, sizeof(d->serial), "%s-%s", pname, dname);
 	}
+	uint64_t queues = 0;
+	int rq = cfg_get_num(c, node, "queues", false, &queues);
+	if (rq < 0)
+		return -1;
+	if (rq == 0 && (queues < 1 || queues > CONFIG_MAX_DISK_QUEUES))
+		return cfg_fail(c, "property queues: %llu is not 1..%d", (unsigned long long)queues,
+				CONFIG_MAX_DISK_QUEUES);
+	d->queues = (unsigned int)queues;
+	const char *cache;
+	int rc = cfg_get_string(c, node, "write-cache", 15, &cache);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && strcmp(cache, "writeback") && strcmp(cache, "writethrough"))
+		return cfg_fail(c, "property write-cache: '%s' is not writeback or writethrough", cache);
+	d->write_through = rc == 0 && !strcmp(cache, "writethrough");
 	for (unsigned int i = 0; i < cfg->ndisks; i++) {
 		const struct disk_config *o = &cfg->disk[i];
 		if (o->partition == part && !strcmp(o->name, d->name))

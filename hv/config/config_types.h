@@ -78,8 +78,12 @@ struct disk_config {
 	uint64_t start;
 	uint64_t size; /* 0: to the end of the host disk */
 	bool read_only;
-	char serial[21]; /* what the guest sees as the disk's ID; default "<partition>-<disk>" */
+	char serial[21];     /* what the guest sees as the disk's ID; default "<partition>-<disk>" */
+	unsigned int queues; /* virtqueues; 0: one per vCPU of the partition */
+	bool write_through;  /* write-cache = "writethrough": a completed write is on the medium */
 };
+
+#define CONFIG_MAX_DISK_QUEUES 16
 
 struct hv_config {
 	unsigned int time_slice_us;

@@ -2,8 +2,11 @@
 on byte ranges of a QEMU NVMe drive the hypervisor drives itself."""
 import hashlib
 import os
+import random
 import re
+import signal
 
+import pexpect
 import pytest
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,9 +27,9 @@ def test_virtio_blk_linux_disks_keep_their_data_and_stay_apart(hv, tmp_path):
         f.truncate(128 * MiB)
         f.seek(64 * MiB)  # alpha's read-only disk: what the host put there
         f.write(b"SEED-FROM-HOST!!")
-    m = hv(smp=4, initrd=BUNDLE, extra=["-drive", "file=%s,if=none,id=d0,format=raw" % img,
-                                         "-device", "nvme,drive=d0,serial=disk0,bus=pcie.0"])
-    m.expect(r"alpha: disk data as virtio-blk in PCI slot \d+")
+    m = hv(smp=4, initrd=BUNDLE, extra=drive_args(img))
+    m.expect(r"alpha: disk data as virtio-blk in PCI slot \d+, 2 queues, write-back")
+    m.expect(r"beta: disk data as virtio-blk in PCI slot \d+, 1 queue, write-through")
     sums = {}
     for _ in range(2):  # alpha and beta, in either order
         r = m.expect(r"(alpha|beta): GUEST DISK: wrote md5 ([0-9a-f]{32}), read back ([0-9a-f]{32}), "
@@ -40,12 +43,82 @@ def test_virtio_blk_linux_disks_keep_their_data_and_stay_apart(hv, tmp_path):
     m.expect(r"all partitions have stopped", timeout=120)
     assert m.wait_exit() == 0
     text = m.text
+#beta's filesystem, made and written before the reboot, read after it
+    r = re.search(r"beta: GUEST DISK: vdb file after reboot md5 ([0-9a-f]{32})\r?\n", text)
+    assert r, "no vdb line after beta's reboot"
+    fs_after = r.group(1)
     assert "alpha: GUEST DISK: vda 65536 sectors, serial alpha-data" in text
     assert "beta: GUEST DISK: vda 65536 sectors, serial beta-data" in text
     assert "alpha: GUEST DISK: vdb write refused" in text
     assert "alpha: GUEST DISK: vdb reads SEED-FROM-HOST!!" in text
+    assert "beta: GUEST DISK: vdb file md5 %s" % fs_after in text
+#a queue per vCPU unless the bundle says otherwise; the bundle's cache mode
+    assert "alpha: GUEST DISK: vda 2 queues, write back" in text
+    assert "beta: GUEST DISK: vda 1 queues, write through" in text
+#discard and write - zeroes reach the device(Linux's BLKDISCARD, BLKZEROOUT)
+    assert "alpha: GUEST DISK: discard ok; write-zeroes ok, reads zeros" in text
+    assert "beta: GUEST DISK: discard ok; write-zeroes ok, reads zeros" in text
+#the driver's choice of cache mode reaches the device, and back
+    assert "alpha: GUEST DISK: cache now write through" in text
+    assert "alpha: disk data: the guest set its write cache to write-through" in text
+    assert "alpha: disk data: the guest set its write cache to write-back" in text
     assert sums["alpha"] != sums["beta"]
-    # Each partition's data sits in its own range of the drive file.
+#Each partition's data sits in its own range of the drive file.
     assert md5_of(img, 0, 16 * MiB) == sums["alpha"]
     assert md5_of(img, 32 * MiB, 16 * MiB) == sums["beta"]
+    zeros = hashlib.md5(bytes(MiB)).hexdigest()
+    for base in (0, 32 * MiB):
+        assert md5_of(img, base + 25 * MiB, MiB) == zeros  # written, then zeroed
+        assert md5_of(img, base + 27 * MiB, MiB) == md5_of(img, base, MiB)  # written through
     assert "ERROR" not in text
+
+
+def drive_args(img):
+    return ["-drive", "file=%s,if=none,id=d0,format=raw" % img,
+            "-device", "nvme,drive=d0,serial=disk0,bus=pcie.0"]
+
+
+RECORDS = os.path.join(TOP, "build", "bundles", "linux-records.bundle")
+RECORD = 512
+
+
+def records_on_file(img, run):
+    """How many consecutive records of this run, from 0, the drive file holds."""
+    n = 0
+    with open(img, "rb") as f:
+        while True:
+            got = f.read(RECORD)
+            want = ("powerhv record %d %d" % (run, n)).encode()
+            if len(got) < RECORD or got != want + bytes(RECORD - len(want)):
+                return n
+            n += 1
+
+
+@pytest.mark.skipif(not os.path.exists(RECORDS), reason="Linux guest images not built")
+def test_virtio_blk_fsynced_records_survive_sigkill_ten_times(hv, tmp_path):
+    """Linux writes numbered records, fsync() before each acknowledgement;
+    QEMU is killed at a random moment, ten times. Every acknowledged record
+    is in the drive file after the kill, and the next boot finds it too."""
+    rng = random.Random()
+    img = tmp_path / "drive.img"
+    with open(img, "wb") as f:
+        f.truncate(64 * MiB)
+    last_acked = -1
+    for cycle in range(10):
+        m = hv(smp=2, initrd=RECORDS, extra=drive_args(img))
+        r = m.expect(r"rec: records: found (\d+) of run (\d+)\r?\n", timeout=240)
+        found, run = int(r.group(1)), int(r.group(2))
+        assert run == cycle, (cycle, run)
+        assert found >= last_acked + 1, (cycle, found, last_acked)
+#kill it somewhere between a few and a few hundred acknowledgements
+        target = rng.randint(3, 300)
+        r = m.expect(r"rec: records: acked (%d)\r?\n" % target, timeout=240)
+        m.p.kill(signal.SIGKILL)
+        acked = int(r.group(1))
+#acknowledgements that arrived after the one waited for count too
+        m.p.expect(pexpect.EOF, timeout=30)
+        for later in re.findall(r"records: acked (\d+)\r?\n", m.p.before):
+            acked = max(acked, int(later))
+        on_file = records_on_file(img, run + 1)
+        assert on_file >= acked + 1, (cycle, on_file, acked)
+        last_acked = acked

@@ -3,7 +3,8 @@
  * (rings, descriptors, headers); each chain the queue yields is parsed and
  * checked against a small disk. Pieces stay inside the guest, the data
  * never exceeds the chain, and a request that passes the check lies
- * inside the disk.
+ * inside the disk, as does every range of a DISCARD or WRITE_ZEROES that
+ * passes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,10 +57,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (total != r.data_len)
 			abort();
-		if (p == VBLK_OK && vblk_check(&r, nblocks, block, 1 << 20, data[2] & 2) == VIRTIO_BLK_S_OK &&
-		    (r.type == VIRTIO_BLK_T_IN || r.type == VIRTIO_BLK_T_OUT) &&
+		const struct vblk_disk disk = { nblocks, block, 1 << 20, data[2] & 2, data[2] & 4, data[2] & 8, 64, 4 };
+		uint8_t st = p == VBLK_OK ? vblk_check(&r, &disk) : VIRTIO_BLK_S_IOERR;
+		if (st == VIRTIO_BLK_S_OK && (r.type == VIRTIO_BLK_T_IN || r.type == VIRTIO_BLK_T_OUT) &&
 		    (r.sector + r.data_len / 512 > nblocks * (block / 512) || r.data_len % block))
 			abort();
+		if (st == VIRTIO_BLK_S_OK && (r.type == VIRTIO_BLK_T_DISCARD || r.type == VIRTIO_BLK_T_WRITE_ZEROES)) {
+			struct vblk_range g[4];
+			unsigned int n;
+			if (disk.read_only)
+				abort();
+			if (vblk_ranges(&r, &m, &disk, g, &n) == VIRTIO_BLK_S_OK) {
+				/* every range accepted lies inside the disk, whole blocks */
+				if (!n || n > disk.max_zero_segs)
+					abort();
+				for (unsigned int k = 0; k < n; k++)
+					if (!g[k].num_sectors || g[k].num_sectors > disk.max_zero_sectors ||
+					    g[k].sector + g[k].num_sectors > nblocks * (block / 512) ||
+					    g[k].sector % (block / 512) || g[k].num_sectors % (block / 512) ||
+					    (r.type == VIRTIO_BLK_T_DISCARD && g[k].flags))
+						abort();
+			}
+		}
 		virtq_push(&q, &m, c.head, 1);
 	}
 	return 0;

@@ -79,6 +79,14 @@ static void check_accepts_good_requests(void **state)
 	assert_int_equal(blockdev_check(&bd, &r), BLK_OK);
 	r = req(BLK_WRITE_ZEROES, 0, 100, NULL, 0);
 	assert_int_equal(blockdev_check(&bd, &r), BLK_OK);
+	/* but by max_zero_blocks when the device has one */
+	bd.max_zero_blocks = 64;
+	r = req(BLK_WRITE_ZEROES, 0, 64, NULL, 0);
+	assert_int_equal(blockdev_check(&bd, &r), BLK_OK);
+	r = req(BLK_WRITE_ZEROES, 0, 65, NULL, 0);
+	assert_int_equal(blockdev_check(&bd, &r), BLK_EINVAL);
+	r = req(BLK_DISCARD, 10, 65, NULL, 0);
+	assert_int_equal(blockdev_check(&bd, &r), BLK_EINVAL);
 }
 
 static void check_past_the_end(void **state)

@@ -597,7 +597,10 @@ static void disks_spec(void)
 	d = bundle_add_disk(&spec, 1, "data", "fast");
 	props_set(d, P_U64("start", 1 * GiB)); /* to the end */
 	props_set(d, P_STR("serial", "db-disk-1"));
+	props_set(d, P_U32("queues", 3));
+	props_set(d, P_STR("write-cache", "writethrough"));
 	d = bundle_add_disk(&spec, 1, "seed", "img");
+	props_set(d, P_STR("write-cache", "writeback"));
 	props_set(d, P_RAW("read-only", "", 0));
 }
 
@@ -626,8 +629,13 @@ static void parses_disks(void **state)
 	assert_int_equal(cfg.disk[1].start, 1 * GiB);
 	assert_int_equal(cfg.disk[1].size, 0);
 	assert_string_equal(cfg.disk[1].serial, "db-disk-1");
+	assert_int_equal(cfg.disk[0].queues, 0); /* one per vCPU */
+	assert_false(cfg.disk[0].write_through); /* write-back by default */
+	assert_int_equal(cfg.disk[1].queues, 3);
+	assert_true(cfg.disk[1].write_through);
 	assert_int_equal(cfg.disk[2].host_disk, 2);
 	assert_true(cfg.disk[2].read_only);
+	assert_false(cfg.disk[2].write_through);
 }
 
 static void disk_error(void (*change)(void), const char *want)
@@ -691,6 +699,18 @@ static void bad_disk_name(void)
 {
 	bundle_add_disk(&spec, 0, "Data", "fast");
 }
+static void no_queues(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U32("queues", 0));
+}
+static void too_many_queues(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U32("queues", 17));
+}
+static void bad_cache_mode(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_STR("write-cache", "none"));
+}
 static void typo(void)
 {
 	props_set(&spec.parts[0].disks[0].props, P_U64("sise", 4096));
@@ -723,6 +743,10 @@ static void rejects_bad_disks(void **state)
 	disk_error(bad_disk_name, "bundle: partition 'web': disk 'Data': the name must be 1..15 characters of a-z, "
 				  "0-9, _ and -");
 	disk_error(typo, "bundle: partition 'web': disk 'data': unknown property 'sise'");
+	disk_error(no_queues, "bundle: partition 'web': disk 'data': property queues: 0 is not 1..16");
+	disk_error(too_many_queues, "bundle: partition 'web': disk 'data': property queues: 17 is not 1..16");
+	disk_error(bad_cache_mode, "bundle: partition 'web': disk 'data': property write-cache: 'none' is not "
+				   "writeback or writethrough");
 }
 
 static void read_only_ranges_may_be_shared(void **state)
