@@ -79,8 +79,8 @@ def hv(request):
     for m in machines:
         m.close()
         if failed:
-#The log stays on the machine that ran the test; its tail goes
-#into the report so a CI failure explains itself.
+            # The log stays on the machine that ran the test; its tail goes
+            # into the report so a CI failure explains itself.
             with open(m.log_path, encoding="utf-8", errors="replace") as f:
                 tail = f.read().splitlines()[-TAIL_LINES:]
             print("\nconsole log kept: %s; its last %d lines:" % (m.log_path, len(tail)))

@@ -1,78 +1,66 @@
-""
-	"./hvctl bundle: builds a bundle from a .dts with dtc and checks it with the
-	hypervisor's own parser (build/host/tools/bundle-check). No QEMU needed.
+"""./hvctl bundle: builds a bundle from a .dts with dtc and checks it with the
+hypervisor's own parser (build/host/tools/bundle-check). No QEMU needed.
 
-	Images are small fake files made in tmp_path;
-real ELF kernels of both byte orders are cross - compiled when powerpc64 - linux - gnu -
-	gcc is there.""
-		     "
-	import os import re import shutil import subprocess
+Images are small fake files made in tmp_path; real ELF kernels of both byte
+orders are cross-compiled when powerpc64-linux-gnu-gcc is there.
+"""
+import os
+import re
+import shutil
+import subprocess
 
-		import pytest
+import pytest
 
-			TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) CHECK =
-	os.path.join(TOP, "build", "host", "tools", "bundle-check") CROSS = "powerpc64-linux-gnu-gcc"
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CHECK = os.path.join(TOP, "build", "host", "tools", "bundle-check")
+CROSS = "powerpc64-linux-gnu-gcc"
 
-									    def
-									    hvctl_has_bundle()
-    : with open(os.path.join(TOP, "hvctl"), encoding = "utf-8") as f : return re
-									       .search(r "^\s*bundle\)", f.read(), re.M)
-										       is not None
 
-								       @pytest.fixture(scope = "module") def
-								       checker()
-    : ""
-      "Builds the checker once; the runs below then skip the build (HV_NO_BUILD)."
-      "" subprocess.run([ "scons", "-Q", "build/host/tools/bundle-check" ], cwd = TOP, check = True,
-			stdout = subprocess.DEVNULL) return CHECK
+def hvctl_has_bundle():
+    with open(os.path.join(TOP, "hvctl"), encoding="utf-8") as f:
+        return re.search(r"^\s*bundle\)", f.read(), re.M) is not None
 
-	      def
-	      bundle(checker, dts, out, cwd = None)
-    : ""
-      "Runs ./hvctl bundle (or tools/bundle.sh until hvctl has the command)."
-      "" cmd = [ os.path.join(TOP, "hvctl"),
-		 "bundle" ] if hvctl_has_bundle () else[os.path.join(TOP, "tools", "bundle.sh")] env =
-		dict(os.environ, HV_NO_BUILD = "1") return subprocess.run(
-			cmd + [ str(dts), "-o", str(out) ], cwd = cwd or TOP, env = env, capture_output = True,
-			text = True, timeout = 120)
 
-			GOOD = ""
-			       "/dts-v1/;
-			       /
-{
+@pytest.fixture(scope="module")
+def checker():
+    """Builds the checker once; the runs below then skip the build (HV_NO_BUILD)."""
+    subprocess.run(["scons", "-Q", "build/host/tools/bundle-check"], cwd=TOP, check=True,
+                   stdout=subprocess.DEVNULL)
+    return CHECK
+
+
+def bundle(checker, dts, out, cwd=None):
+    """Runs ./hvctl bundle (or tools/bundle.sh until hvctl has the command)."""
+    cmd = [os.path.join(TOP, "hvctl"), "bundle"] if hvctl_has_bundle() else [os.path.join(TOP, "tools", "bundle.sh")]
+    env = dict(os.environ, HV_NO_BUILD="1")
+    return subprocess.run(cmd + [str(dts), "-o", str(out)], cwd=cwd or TOP, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+GOOD = """/dts-v1/;
+/ {
 	compatible = "powerhv,bundle-v1";
-	hypervisor
-	{
-		time - slice - us = <2000>;
+	hypervisor {
+		time-slice-us = <2000>;
 		loglevel = "debug";
-		on - last - partition - stop = "stay";
+		on-last-partition-stop = "stay";
 	};
-	images
-	{
-		linux
-		{
-			data = / incbin / ("vmlinux");
-		};
-		rootfs
-		{
-			data = / incbin / ("initramfs.cpio.gz");
-		};
+	images {
+		linux { data = /incbin/("vmlinux"); };
+		rootfs { data = /incbin/("initramfs.cpio.gz"); };
 	};
-	partitions
-	{
-		web
-		{
-			memory = / bits / 64 < 0x20000000 > ;
+	partitions {
+		web {
+			memory = /bits/ 64 <0x20000000>;
 			vcpus = <2>;
 			cpus = <0 1>;
 			kernel = "linux";
 			initrd = "rootfs";
 			bootargs = "console=hvc0";
-			load - address = / bits / 64 < 0x400000 > ;
-			hpt - shift = <24>;
+			load-address = /bits/ 64 <0x400000>;
+			hpt-shift = <24>;
 		};
-		db
-		{
+		db {
 			memory = <0x4000000>;
 			vcpus = <1>;
 			kernel = "linux";
@@ -106,7 +94,7 @@ def test_good_bundle_summary(checker, project):
     data = out.read_bytes()
     assert data[:4] == b"\xd0\x0d\xfe\xed"
     assert b"\x48\x00\x00\x00" + bytes(4996) in data   # the image is in there, whole
-#The tool alone agrees.
+    # The tool alone agrees.
     r2 = subprocess.run([checker, str(out)], capture_output=True, text=True)
     assert r2.returncode == 0 and r2.stdout.splitlines() == lines[:3]
 
@@ -192,16 +180,15 @@ def test_checker_rejects_damaged_bundles(checker, project):
 
 
 KERNEL_S = ".globl _start\n_start: b .\n.data\n.quad 1\n.bss\n.space 0x10000\n"
-#Like a vmlinux : linked at 0xc000000000000000, physical addresses from 0.
+# Like a vmlinux: linked at 0xc000000000000000, physical addresses from 0.
 KERNEL_LDS = """ENTRY(_start)
-SECTIONS
-{
-	.= 0xc000000000000000;
-	.text : AT(0){ *(.text) }.= ALIGN(0x10000);
-	.data : AT(ADDR(.data) - 0xc000000000000000){ *(.data) }.bss : { *(.bss) } / DISCARD /:
-	{
-		*(.note *)
-	}
+SECTIONS {
+	. = 0xc000000000000000;
+	.text : AT(0) { *(.text) }
+	. = ALIGN(0x10000);
+	.data : AT(ADDR(.data) - 0xc000000000000000) { *(.data) }
+	.bss : { *(.bss) }
+	/DISCARD/ : { *(.note*) }
 }
 """
 
@@ -217,11 +204,11 @@ def test_elf_kernels_of_both_byte_orders(checker, project, endian):
     size = os.path.getsize(project / "vmlinux")
     r = bundle(checker, project / "good.dts", project / "elf.bundle")
     assert r.returncode == 0, r.stderr
-#Segments at 0x400000 and 0x410000(0x10008 in memory) : the initrd goes to
-#(0x420008 + 0x1ffff) & ~0xffff.
+    # Segments at 0x400000 and 0x410000 (0x10008 in memory): the initrd goes to
+    # (0x420008 + 0x1ffff) & ~0xffff.
     assert ("partition web: memory 512 MiB, vcpus 2 on cpus 0,1, kernel 'linux' %d bytes ELF %s-endian, "
             "entry 0x400000, initrd 'rootfs' 3000 bytes at 0x440000" % (size, endian)) in r.stdout.splitlines()
-#The same kernel as a 32 - bit ELF is refused by name.
+    # The same kernel as a 32-bit ELF is refused by name.
     subprocess.run([CROSS, "-m32", "-m%s-endian" % endian, "-nostdlib", "-static", "-Wl,--build-id=none",
                     "-Wl,--no-warn-rwx-segments", "-Wl,-Ttext=0x0", "-o", "vmlinux", "k.S"],
                    cwd=project, check=False, capture_output=True)

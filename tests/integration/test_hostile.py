@@ -117,14 +117,13 @@ def test_operator_restarts_work_every_time(hv, tmp_path):
 
 def test_a_doorbell_rung_by_one_partition_does_not_reach_another(hv, tmp_path):
     """QEMU 7.2 lets the rogue's msgsndp ring a real doorbell on the thread
-    it shares with the victim (hardware would trap it);
-the victim, running with interrupts on, must not get it(QEMU would abort),
-	and the rogue gets its own doorbell interrupt once it turns EE on.""
-									  "
-	    m = hv(smp = 2, initrd = rogue_bundle(tmp_path, "doorbell", [ 0, 1 ]))
-			m.expect(r "rogue: rogue: doorbell")
-				m.expect(r "rogue: doorbell: 1 interrupt\(s\) with EE on", timeout = 60)
-					meter_seconds(m, 2) m.p.send("q")
-						m.expect(r "victim: GUEST RESULT: \d+ passed, 0 failed", timeout = 60)
-							assert "SDOOR" not in m.text and
-		"PANIC" not in m.text
+    it shares with the victim (hardware would trap it); the victim, running
+    with interrupts on, must not get it (QEMU would abort), and the rogue
+    gets its own doorbell interrupt once it turns EE on."""
+    m = hv(smp=2, initrd=rogue_bundle(tmp_path, "doorbell", [0, 1]))
+    m.expect(r"rogue: rogue: doorbell")
+    m.expect(r"rogue: doorbell: 1 interrupt\(s\) with EE on", timeout=60)
+    meter_seconds(m, 2)
+    m.p.send("q")
+    m.expect(r"victim: GUEST RESULT: \d+ passed, 0 failed", timeout=60)
+    assert "SDOOR" not in m.text and "PANIC" not in m.text

@@ -120,8 +120,8 @@ def test_demo_shells_and_the_monitor(hv, tmp_path):
         seen.add(r.group(1))
     m.p.send("echo typed-into-$((40+2))\r")
     m.expect(r"alpha: typed-into-42")
-#Its disk, as virtio - blk; a line longer than the partition's input
-#buffer(64 bytes) arrives whole : the console holds back what does not fit.
+    # Its disk, as virtio-blk; a line longer than the partition's input
+    # buffer (64 bytes) arrives whole: the console holds back what does not fit.
     m.p.send("echo disk $(cat /sys/block/vda/size) $(cat /sys/block/vda/serial) " + "x" * 40 + "\r")
     m.expect(r"alpha: disk 1048576 alpha-data x{40}\r?\n")
     m.p.send("\x1d")
@@ -145,8 +145,8 @@ def test_demo_shells_and_the_monitor(hv, tmp_path):
     m.expect(r"alpha: stopped: restarting from the monitor")
     m.expect(r"alpha: restarted \(boot 2\)", timeout=60)
     m.expect(r"alpha: GUEST INIT: reached init", timeout=180)
-#A system reset, as virsh inject - nmi : Linux takes it at its FWNMI
-#vector, prints its state and panics(the debug kernel's default).
+    # A system reset, as virsh inject-nmi: Linux takes it at its FWNMI
+    # vector, prints its state and panics (the debug kernel's default).
     m.p.send("nmi beta\r")
     m.expect(r"monitor: beta: system reset sent to its vCPUs")
     m.expect(r"beta: .*Kernel panic - not syncing: System Reset", timeout=60)

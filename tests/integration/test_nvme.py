@@ -46,14 +46,14 @@ def test_nvme_two_drives_on_two_phbs_data_at_the_right_offsets(hv, tmp_path):
     d0 = drive(tmp_path, "d0.img", 64, b"HOST-WROTE-DRIVE0")
     d1 = drive(tmp_path, "d1.img", 32, b"HOST-WROTE-DRIVE1")
     m = hv(smp=2, append="hvtest=disk-io", extra=nvme_args([d0, d1], buses=[0, 3]))
-#lspci - style lines for each function, the BAR placed and a PE of its own
+    # lspci-style lines for each function, the BAR placed and a PE of its own
     m.expect(r"pci: 0000:01:00\.0 Non-Volatile memory controller \[0108\]: 1b36:0010 \(rev 02\) \[pcie\.0\], "
              r"BAR0 16K at 0x600c000000000, PE 1")
     m.expect(r"nvme0: QEMU NVMe Ctrl, serial disk0, .* DMA through its TCE window")
     m.expect(r"nvme0n1: 131072 blocks of 512 bytes \(64 MiB\)")
     m.expect(r"pci: 0003:01:00\.0 Non-Volatile memory controller .* \[pcie\.3\], BAR0 16K at 0x[0-9a-f]+, PE 1")
     m.expect(r"nvme1n1: 65536 blocks of 512 bytes \(32 MiB\)")
-#data the host put there is read, data the hypervisor wrote lands at its byte offset
+    # data the host put there is read, data the hypervisor wrote lands at its byte offset
     m.expect(r'hvtest: nvme0n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
     m.expect(r"hvtest: nvme0n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
     m.expect(r'hvtest: nvme1n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
@@ -164,7 +164,7 @@ def test_nvme_dma_outside_the_mapped_pages_reaches_nothing(hv, tmp_path):
     m.expect(r"SELFTEST: 6 passed, 0 failed")
     assert m.wait_exit() == 0
     assert "WRITTEN" not in m.text
-#The check can fail : with the all - memory bypass the same read lands.
+    # The check can fail: with the all-memory bypass the same read lands.
     m = hv(smp=2, append="hvtest=nvme-stray-dma hostdma=bypass", extra=nvme_args([d0]))
     m.expect(r"nvme0: DMA check: a read aimed at a page unmapped after use \(device address 0x[0-9a-f]+\): "
              r"status 0x0, the page is WRITTEN")
@@ -185,7 +185,7 @@ def test_a_bar_larger_than_the_32_bit_window_goes_to_m64(hv, tmp_path):
         "-object", "memory-backend-file,id=shm,size=4G,mem-path=%s,share=on" % shm,
         "-device", "ivshmem-plain,memdev=shm,bus=pcie.1"]
     m = hv(smp=2, append="hvtest=disk-io hvtest=host-bar-pattern", extra=extra)
-#its register BAR stays in the 32 - bit window, the 4 GiB one goes above
+    # its register BAR stays in the 32-bit window, the 4 GiB one goes above
     found = m.expect(r"pci: 0001:01:00\.0 RAM memory \[0500\]: 1af4:1110 \(rev 01\) \[pcie\.1\], "
              r"BAR0 256 at 0x600c08[0-9a-f]+, BAR2 4096M at 0x([0-9a-f]+), PE 1")
     base = int(found.group(1), 16)

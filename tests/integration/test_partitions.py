@@ -94,7 +94,7 @@ def test_pseries_kernel_runs_as_on_qemu_pseries(hv):
         assert int(r.group(2)) == 0 and not fails, fails
         assert int(r.group(1)) >= 18
         assert "%s: vty 0 ok" % part in m.text
-#The operator sees the escape as text; no escape byte reaches the terminal.
+        # The operator sees the escape as text; no escape byte reaches the terminal.
         assert "%s: escape ^[[2J^[[31mred^[[0m done" % part in m.text
     assert "\x1b[2J" not in m.text and "\x1b[31m" not in m.text
 

@@ -1,18 +1,13 @@
-""
-	"The virtual PCI host bridge and ivshmem, from bare-metal guests
-	(tests / guests / pci.c) and
-	from Linux(test_linux.py has the Linux side)
-		.""
-		 "
-	import re
+"""The virtual PCI host bridge and ivshmem, from bare-metal guests
+(tests/guests/pci.c) and from Linux (test_linux.py has the Linux side)."""
+import re
 
-	from test_partitions import bundle
+from test_partitions import bundle
 
-	def test_pci_ivshmem_bare_metal_every_form_and_refusal(hv)
-    : ""
-      "Config space, every MMIO load/store form, refused forms, unassigned
-      addresses,
-shared - memory protections, INTx and MSI - X doorbells, TCEs;
+
+def test_pci_ivshmem_bare_metal_every_form_and_refusal(hv):
+    """Config space, every MMIO load/store form, refused forms, unassigned
+    addresses, shared-memory protections, INTx and MSI-X doorbells, TCEs;
     a read-only peer whose stores all fault rings the main guest."""
     m = hv(smp=2, initrd=bundle("pci"))
     results = {}
@@ -29,10 +24,10 @@ shared - memory protections, INTx and MSI - X doorbells, TCEs;
     from test_hostile import monitor
     r = monitor(m, "stats pci", r"monitor: pci: devices: (\d+) emulated accesses, (\d+) refused, (\d+) unassigned")
     assert int(r.group(1)) >= 90 and int(r.group(2)) == 5 and int(r.group(3)) >= 3, r.groups()
-#The peer restarts : its bridge comes back as at power - on and decodes
-#its BARs again where it puts them(BAR2 at the start of the 64 - bit
-#window, where a stale range once stopped it decoding); all its checks
-#pass again.
+    # The peer restarts: its bridge comes back as at power-on and decodes
+    # its BARs again where it puts them (BAR2 at the start of the 64-bit
+    # window, where a stale range once stopped it decoding); all its checks
+    # pass again.
     r = monitor(m, "restart peer", r"peer: GUEST RESULT: (\d+) passed, (\d+) failed\r*\n", timeout=120)
     assert int(r.group(1)) == peer_passed and r.group(2) == "0", (r.groups(), re.findall(r"peer: FAIL: (.*)", m.text))
     assert "PANIC" not in m.text
@@ -52,11 +47,11 @@ def test_pci_ivshmem_linux_two_partitions(hv):
     while len(done) < 2:
         r = m.expect(r"(alpha|beta): GUEST DONE ivshmem", timeout=1500)
         done.add(r.group(1))
-#alpha waits for beta to stop(its last doorbells), so it stops last.
+    # alpha waits for beta to stop (its last doorbells), so it stops last.
     m.expect(r"alpha: stopped: powered off by the guest", timeout=120)
     assert "beta: stopped: powered off by the guest" in m.text
-#Doorbells to a stopped peer and to a peer that does not exist : dropped
-#and counted; the 10, 000 round trips and the data's were all taken.
+    # Doorbells to a stopped peer and to a peer that does not exist: dropped
+    # and counted; the 10,000 round trips and the data's were all taken.
     from test_hostile import monitor
     r = monitor(m, "stats alpha", r"monitor: alpha: ivshmem 'sections' as peer 0: (\d+) doorbells rung, (\d+) dropped")
     assert r.groups() == ("2", "2"), r.groups()
@@ -67,7 +62,7 @@ def test_pci_ivshmem_linux_two_partitions(hv):
     for part in ("alpha", "beta"):
         fns = re.findall(r"%s: GUEST IVSHMEM: pci (\S+) class 0x050000 0x1af4:0x1110 irq (\d+) driver none" % part, t)
         assert len(fns) == 2, (part, fns)
-#One on each host bridge : PCI domains 0000 and 0001.
+        # One on each host bridge: PCI domains 0000 and 0001.
         assert sorted(name.split(":")[0] for name, _ in fns) == ["0000", "0001"], fns
         assert all(int(irq) > 0 for _, irq in fns), fns
         bound = re.findall(r"%s: GUEST IVSHMEM: after binding \S+ driver uio_pci_generic" % part, t)
@@ -83,10 +78,10 @@ def test_pci_ivshmem_linux_two_partitions(hv):
                     r"0 bad words: ok", t)
     assert sent and got and sent.group(1) == got.group(1) == got.group(2), (sent, got)
     assert re.search(r"alpha: GUEST IVSHMEM: peer says ok", t)
-#Output sections : alpha(peer 0) writes the common area and its own
-#section; the other section and the state table are read - only for it;
-#beta, a read - only peer, writes nothing.
-#The state table : alpha runs(its u32); beta may have powered off already.
+    # Output sections: alpha (peer 0) writes the common area and its own
+    # section; the other section and the state table are read-only for it;
+    # beta, a read-only peer, writes nothing.
+    # The state table: alpha runs (its u32); beta may have powered off already.
     assert re.search(r"alpha: GUEST IVSHMEM: word at 0x0: 0x0000000[01]00000001", t)
     assert re.search(r"alpha: GUEST IVSHMEM: store at 0x20000 done, reads 0x706f6b6564212121", t)
     assert re.search(r"alpha: GUEST IVSHMEM: store at 0xe0000 done", t)

@@ -43,7 +43,7 @@ def test_virtio_blk_linux_disks_keep_their_data_and_stay_apart(hv, tmp_path):
     m.expect(r"all partitions have stopped", timeout=120)
     assert m.wait_exit() == 0
     text = m.text
-#beta's filesystem, made and written before the reboot, read after it
+    # beta's filesystem, made and written before the reboot, read after it
     r = re.search(r"beta: GUEST DISK: vdb file after reboot md5 ([0-9a-f]{32})\r?\n", text)
     assert r, "no vdb line after beta's reboot"
     fs_after = r.group(1)
@@ -52,18 +52,18 @@ def test_virtio_blk_linux_disks_keep_their_data_and_stay_apart(hv, tmp_path):
     assert "alpha: GUEST DISK: vdb write refused" in text
     assert "alpha: GUEST DISK: vdb reads SEED-FROM-HOST!!" in text
     assert "beta: GUEST DISK: vdb file md5 %s" % fs_after in text
-#a queue per vCPU unless the bundle says otherwise; the bundle's cache mode
+    # a queue per vCPU unless the bundle says otherwise; the bundle's cache mode
     assert "alpha: GUEST DISK: vda 2 queues, write back" in text
     assert "beta: GUEST DISK: vda 1 queues, write through" in text
-#discard and write - zeroes reach the device(Linux's BLKDISCARD, BLKZEROOUT)
+    # discard and write-zeroes reach the device (Linux's BLKDISCARD, BLKZEROOUT)
     assert "alpha: GUEST DISK: discard ok; write-zeroes ok, reads zeros" in text
     assert "beta: GUEST DISK: discard ok; write-zeroes ok, reads zeros" in text
-#the driver's choice of cache mode reaches the device, and back
+    # the driver's choice of cache mode reaches the device, and back
     assert "alpha: GUEST DISK: cache now write through" in text
     assert "alpha: disk data: the guest set its write cache to write-through" in text
     assert "alpha: disk data: the guest set its write cache to write-back" in text
     assert sums["alpha"] != sums["beta"]
-#Each partition's data sits in its own range of the drive file.
+    # Each partition's data sits in its own range of the drive file.
     assert md5_of(img, 0, 16 * MiB) == sums["alpha"]
     assert md5_of(img, 32 * MiB, 16 * MiB) == sums["beta"]
     zeros = hashlib.md5(bytes(MiB)).hexdigest()
@@ -110,12 +110,12 @@ def test_virtio_blk_fsynced_records_survive_sigkill_ten_times(hv, tmp_path):
         found, run = int(r.group(1)), int(r.group(2))
         assert run == cycle, (cycle, run)
         assert found >= last_acked + 1, (cycle, found, last_acked)
-#kill it somewhere between a few and a few hundred acknowledgements
+        # kill it somewhere between a few and a few hundred acknowledgements
         target = rng.randint(3, 300)
         r = m.expect(r"rec: records: acked (%d)\r?\n" % target, timeout=240)
         m.p.kill(signal.SIGKILL)
         acked = int(r.group(1))
-#acknowledgements that arrived after the one waited for count too
+        # acknowledgements that arrived after the one waited for count too
         m.p.expect(pexpect.EOF, timeout=30)
         for later in re.findall(r"records: acked (\d+)\r?\n", m.p.before):
             acked = max(acked, int(later))
