@@ -61,8 +61,7 @@ static int records(const char *dev, const char *off, const char *count)
 	off_t base = (off_t)strtoull(off, NULL, 0);
 	long n = strtol(count, NULL, 0), run = 0, found = 0;
 	char buf[512], want[512];
-	if (pread(fd, buf, sizeof(buf), base) == (ssize_t)sizeof(buf) &&
-	    sscanf(buf, "powerhv record %ld", &run) == 1) {
+	if (pread(fd, buf, sizeof(buf), base) == (ssize_t)sizeof(buf) && sscanf(buf, "powerhv record %ld", &run) == 1) {
 		while (pread(fd, buf, sizeof(buf), base + 512 * found) == (ssize_t)sizeof(buf)) {
 			record(want, run, found);
 			if (memcmp(buf, want, sizeof(buf)))
