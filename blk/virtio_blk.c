@@ -4,9 +4,12 @@
  * (vendor 1af4, device 1042, as QEMU's virtio-blk-pci), so that Linux's
  * own virtio_blk driver binds to it and the disk is /dev/vda, /dev/vdb...
  *
- * A queue is served when the guest rings it, on the notifying vCPU, which
- * waits for the drive before it returns (the I/O path is zero-copy: guest
- * pages go to the drive through its TCE window).
+ * A queue is served when the guest rings it, on the notifying vCPU: every
+ * read and write available goes to the drive at once, and the vCPU returns
+ * when all have landed (the I/O path is zero-copy: guest pages go to the
+ * drive through its TCE window). Nothing is in flight between two
+ * notifications, so a reset, reboot or crash of the partition never meets
+ * a request half done.
  *
  * Features: SIZE_MAX, SEG_MAX, GEOMETRY, BLK_SIZE, TOPOLOGY, FLUSH,
  * CONFIG_WCE, RO, DISCARD, WRITE_ZEROES, GET_ID, MQ (one queue per vCPU
@@ -23,6 +26,8 @@
 #include "hv/lib/bytes.h"
 #include "hv/lib/log.h"
 #include "hv/mm/memory.h"
+#include "hv/papr/phb.h"
+#include "hv/papr/tce.h"
 #include "hv/partition.h"
 #include "hv/pci_host.h"
 #include "hv/virtio/virtio_pci.h"
@@ -38,6 +43,7 @@
 #define VBLK_F_MQ           12
 #define VBLK_F_DISCARD      13
 #define VBLK_F_WRITE_ZEROES 14
+#define VBLK_F_LIFETIME     15
 
 /* Offsets in struct virtio_blk_config. */
 #define VBLK_CFG_WRITEBACK 32
@@ -45,12 +51,28 @@
 #define VBLK_QUEUE_SIZE 256
 #define VBLK_SEG_MAX    126                       /* pieces of data per request */
 #define VBLK_MAX_BYTES  (VBLK_SEG_MAX * 65536ull) /* pieces may be 64 KiB pages */
-#define VBLK_MAX_SUBS   (2 * VBLK_SEG_MAX)
+#define VBLK_POOL       256 /* block requests in flight per disk (a request may need 2 per piece) */
+#define VBLK_FLIGHTS    64  /* virtio requests in flight per disk */
 #define VBLK_CONFIG_LEN 60
 #define VBLK_ZERO_SEGS  16 /* ranges per DISCARD or WRITE_ZEROES, each one block request */
 
+struct wait {
+	unsigned int done;
+	bool failed;
+};
+
+/* A read or write whose block requests are in flight. */
+struct vblk_flight {
+	uint16_t head, ndesc;
+	uint64_t status_gpa;
+	uint32_t written; /* the used entry's length if it succeeds (the data of a read) */
+	unsigned int submitted;
+	struct wait w;
+};
+
 struct vblk {
 	struct partition *p;
+	struct phb *phb; /* its bridge: whose DMA window ACCESS_PLATFORM goes through */
 	struct pci_function *fn;
 	struct blockdev *bd;
 	char name[16];
@@ -58,6 +80,7 @@ struct vblk {
 	struct virtio_pci t;
 	uint8_t config[VBLK_CONFIG_LEN];
 	bool write_through; /* the bundle's default, restored at reset */
+	bool access_platform;
 	unsigned int nqueues;
 	struct vblk_disk lim;
 	/* scratch of the request being served (queues are served one at a
@@ -65,18 +88,58 @@ struct vblk {
 	struct virtq_chain chain;
 	struct vblk_req req;
 	struct vblk_range ranges[VBLK_ZERO_SEGS];
-	struct blk_request sub[VBLK_MAX_SUBS];
-	struct blk_seg seg[VBLK_MAX_SUBS];
+	struct blk_request sub[VBLK_POOL];
+	struct blk_seg seg[VBLK_POOL];
+	unsigned int nsubs, nflights;
+	struct vblk_flight flight[VBLK_FLIGHTS];
 	uint64_t requests, errors, bad_requests;
 };
 
 static struct vblk disks[CONFIG_MAX_DISKS];
 static unsigned int ndisks;
 
-static uint8_t *gptr(void *ctx, uint64_t gpa, uint64_t len, bool write)
+/* Guest memory as the device sees it: guest-real addresses, or with
+ * ACCESS_PLATFORM negotiated, I/O addresses through the bridge's DMA
+ * window (the TCEs the guest put with H_PUT_TCE, read and write rights
+ * checked). [addr, addr + len) must be one run of guest memory. */
+static uint8_t *dptr(struct vblk *d, uint64_t addr, uint64_t len, bool write)
 {
-	(void)write;
-	return guest_ptr(ctx, gpa, len);
+	if (virtio_pci_feature(&d->t, VIRTIO_F_ACCESS_PLATFORM)) {
+		uint64_t gpa;
+		if (!tce_translate(&d->phb->dma, addr, len, write, &gpa))
+			return NULL;
+		addr = gpa;
+	}
+	return guest_ptr(d->p, addr, len);
+}
+
+/* The longest start of [addr, addr + len) that is one run of guest memory
+ * (through TCEs, consecutive I/O pages may map pages apart): its host
+ * address and length, or NULL. */
+static uint8_t *dptr_run(struct vblk *d, uint64_t addr, uint64_t len, bool write, uint64_t *run)
+{
+	if (!virtio_pci_feature(&d->t, VIRTIO_F_ACCESS_PLATFORM)) {
+		*run = len;
+		return guest_ptr(d->p, addr, len);
+	}
+	const uint64_t page = 1ull << TCE_PAGE_SHIFT;
+	uint64_t first = page - (addr & (page - 1)), n = len < first ? len : first;
+	uint8_t *host = dptr(d, addr, n, write);
+	if (!host)
+		return NULL;
+	while (n < len) {
+		uint64_t k = len - n < page ? len - n : page;
+		if (dptr(d, addr + n, k, write) != host + n)
+			break;
+		n += k;
+	}
+	*run = n;
+	return host;
+}
+
+static uint8_t *gptr(void *ctx, uint64_t addr, uint64_t len, bool write)
+{
+	return dptr(ctx, addr, len, write);
 }
 
 static uint64_t config_read(void *dev, uint64_t off, unsigned int size)
@@ -123,11 +186,6 @@ static bool write_through(const struct vblk *d)
 	return !d->config[VBLK_CFG_WRITEBACK] || !virtio_pci_feature(&d->t, VBLK_F_FLUSH);
 }
 
-struct wait {
-	unsigned int done;
-	bool failed;
-};
-
 /* May run on another thread's poll (polling a drive completes whatever
  * finished on any of its queues), hence the atomics. */
 static void sub_done(struct blk_request *r, enum blk_status s)
@@ -138,65 +196,75 @@ static void sub_done(struct blk_request *r, enum blk_status s)
 	__atomic_fetch_add(&w->done, 1, __ATOMIC_RELEASE);
 }
 
-/* Submits d->sub[0..n) and waits for all of them. */
-static uint8_t run(struct vblk *d, unsigned int n, struct wait *w)
+/* Submits d->sub[first, first + n) (polling while the drive is full);
+ * returns how many were accepted: a refusal fails w and stops there. */
+static unsigned int submit(struct vblk *d, unsigned int first, unsigned int n, struct wait *w)
 {
-	struct blockdev *bd = d->bd;
-	unsigned int submitted = 0;
 	for (unsigned int i = 0; i < n; i++) {
 		int rc;
-		while ((rc = blockdev_submit(bd, &d->sub[i])) == -1)
-			blockdev_poll(bd);
+		while ((rc = blockdev_submit(d->bd, &d->sub[first + i])) == -1)
+			blockdev_poll(d->bd);
 		if (rc) {
-			w->failed = true;
-			break;
+			__atomic_store_n(&w->failed, true, __ATOMIC_RELAXED);
+			return i;
 		}
-		submitted++;
 	}
+	return n;
+}
+
+static uint8_t wait_for(struct vblk *d, struct wait *w, unsigned int submitted)
+{
 	while (__atomic_load_n(&w->done, __ATOMIC_ACQUIRE) < submitted)
-		blockdev_poll(bd);
+		blockdev_poll(d->bd);
 	return __atomic_load_n(&w->failed, __ATOMIC_RELAXED) ? VIRTIO_BLK_S_IOERR : VIRTIO_BLK_S_OK;
 }
 
-/* The data of an IN or OUT request as block requests, one per piece (each
- * piece is contiguous memory, so each is one transfer for the drive). */
-static uint8_t transfer(struct vblk *d, const struct vblk_req *r)
+enum prepared { PREPARED, POOL_FULL, BAD_BUFFER };
+
+/* The block requests of an IN or OUT request, into d->sub[first...]: one
+ * per run of guest memory (so one transfer each), more where a run is
+ * larger than the drive's largest transfer. */
+static enum prepared prepare_transfer(struct vblk *d, const struct vblk_req *r, struct wait *w, unsigned int first,
+				      unsigned int *count)
 {
 	struct blockdev *bd = d->bd;
 	uint64_t lba = r->sector / (bd->block_size / 512);
-	unsigned int n = 0;
-	struct wait w = { 0, false };
-	bool fua = r->type == VIRTIO_BLK_T_OUT && write_through(d);
+	unsigned int n = first;
+	bool fua = r->type == VIRTIO_BLK_T_OUT && write_through(d), device_writes = r->type == VIRTIO_BLK_T_IN;
 	uint64_t chunk_max = (uint64_t)bd->max_blocks * bd->block_size;
 	for (unsigned int i = 0; i < r->nsegs; i++) {
 		const struct virtq_seg *s = &r->seg[i];
-		uint8_t *host = guest_ptr(d->p, s->gpa, s->len);
-		if (!host || s->len % bd->block_size)
-			return VIRTIO_BLK_S_IOERR;
-		/* a piece larger than one transfer goes as several */
 		for (uint64_t off = 0; off < s->len;) {
-			uint64_t len = s->len - off < chunk_max ? s->len - off : chunk_max;
-			if (n == VBLK_MAX_SUBS)
-				return VIRTIO_BLK_S_IOERR;
-			d->seg[n] = (struct blk_seg){ (uint64_t)(uintptr_t)(host + off), (uint32_t)len };
-			d->sub[n] = (struct blk_request){ .op = r->type == VIRTIO_BLK_T_IN ? BLK_READ : BLK_WRITE,
+			uint64_t run;
+			uint8_t *host = dptr_run(d, s->gpa + off, s->len - off, device_writes, &run);
+			if (!host)
+				return BAD_BUFFER;
+			uint64_t len = run < chunk_max ? run : chunk_max;
+			if (len % bd->block_size)
+				return BAD_BUFFER; /* a transfer must be whole blocks */
+			if (n == VBLK_POOL)
+				return POOL_FULL;
+			d->seg[n] = (struct blk_seg){ (uint64_t)(uintptr_t)host, (uint32_t)len };
+			d->sub[n] = (struct blk_request){ .op = device_writes ? BLK_READ : BLK_WRITE,
 							  .lba = lba,
 							  .nblocks = (uint32_t)(len / bd->block_size),
 							  .segs = &d->seg[n],
 							  .nsegs = 1,
 							  .fua = fua,
 							  .done = sub_done,
-							  .ctx = &w };
+							  .ctx = w };
 			lba += len / bd->block_size;
 			off += len;
 			n++;
 		}
 	}
-	return run(d, n, &w);
+	*count = n - first;
+	return PREPARED;
 }
 
 /* DISCARD and WRITE_ZEROES: one block request per range (the offered
- * limits keep each inside what the block layer takes). */
+ * limits keep each inside what the block layer takes); nothing else is in
+ * flight. */
 static uint8_t zero_ranges(struct vblk *d, const struct vblk_req *r)
 {
 	unsigned int n;
@@ -213,47 +281,82 @@ static uint8_t zero_ranges(struct vblk *d, const struct vblk_req *r)
 						  .fua = write_through(d),
 						  .done = sub_done,
 						  .ctx = &w };
-	return run(d, n, &w);
+	return wait_for(d, &w, submit(d, 0, n, &w));
 }
 
+/* n bytes into the request's first data pieces. */
+static uint8_t copy_out(struct vblk *d, const struct vblk_req *r, const uint8_t *bytes, uint32_t n, uint32_t *written)
+{
+	uint32_t off = 0;
+	for (unsigned int i = 0; i < r->nsegs && off < n; i++) {
+		uint32_t k = r->seg[i].len < n - off ? r->seg[i].len : n - off;
+		uint8_t *p = dptr(d, r->seg[i].gpa, k, true);
+		if (!p)
+			return VIRTIO_BLK_S_IOERR;
+		memcpy(p, bytes + off, k);
+		off += k;
+	}
+	*written = off;
+	return VIRTIO_BLK_S_OK;
+}
+
+/* Requests other than IN and OUT (checked), with nothing in flight. */
 static uint8_t execute(struct vblk *d, struct vblk_req *r, uint32_t *written)
 {
-	uint8_t st = vblk_check(r, &d->lim);
-	if (st != VIRTIO_BLK_S_OK)
-		return st;
 	switch (r->type) {
-	case VIRTIO_BLK_T_IN:
-	case VIRTIO_BLK_T_OUT:
-		st = transfer(d, r);
-		if (r->type == VIRTIO_BLK_T_IN && st == VIRTIO_BLK_S_OK)
-			*written = (uint32_t)r->data_len;
-		return st;
 	case VIRTIO_BLK_T_FLUSH:
 		return blockdev_sync(d->bd, BLK_FLUSH, 0, 0, NULL) == BLK_OK ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
 		return zero_ranges(d, r);
 	case VIRTIO_BLK_T_GET_ID: {
-		/* the serial, NUL-padded to 20 bytes, into the first pieces */
+		/* the serial, NUL-padded to 20 bytes */
 		uint8_t id[VIRTIO_BLK_ID_BYTES] = { 0 };
 		for (unsigned int i = 0; i < sizeof(id) && d->serial[i]; i++)
 			id[i] = (uint8_t)d->serial[i];
-		uint32_t off = 0;
-		for (unsigned int i = 0; i < r->nsegs && off < sizeof(id); i++) {
-			uint32_t k = r->seg[i].len < sizeof(id) - off ? r->seg[i].len : (uint32_t)sizeof(id) - off;
-			uint8_t *p = guest_ptr(d->p, r->seg[i].gpa, k);
-			if (!p)
-				return VIRTIO_BLK_S_IOERR;
-			memcpy(p, id + off, k);
-			off += k;
-		}
-		*written = off;
-		return VIRTIO_BLK_S_OK;
+		return copy_out(d, r, id, sizeof(id), written);
+	}
+	case VIRTIO_BLK_T_GET_LIFETIME: {
+		struct blk_health h;
+		uint8_t out[VBLK_LIFETIME_BYTES];
+		if (blockdev_health(d->bd, &h))
+			return VIRTIO_BLK_S_IOERR;
+		vblk_lifetime(h.percent_used, h.spare, out);
+		return copy_out(d, r, out, sizeof(out), written);
 	}
 	}
 	return VIRTIO_BLK_S_UNSUPP;
 }
 
+/* The status byte and the used entry of a finished request. */
+static void complete(struct vblk *d, struct virtio_pci_queue *q, uint16_t head, uint16_t ndesc, uint64_t status_gpa,
+		     uint8_t st, uint32_t written)
+{
+	if (st != VIRTIO_BLK_S_OK)
+		d->errors++;
+	uint8_t *status = dptr(d, status_gpa, 1, true);
+	if (status)
+		*status = st;
+	virtq_push(&q->vq, &d->t.mem, head, ndesc, written + 1);
+}
+
+/* Waits for every request in flight and completes them; whether any was. */
+static bool land_flights(struct vblk *d, struct virtio_pci_queue *q)
+{
+	for (unsigned int i = 0; i < d->nflights; i++) {
+		struct vblk_flight *f = &d->flight[i];
+		uint8_t st = wait_for(d, &f->w, f->submitted);
+		complete(d, q, f->head, f->ndesc, f->status_gpa, st, st == VIRTIO_BLK_S_OK ? f->written : 0);
+	}
+	bool any = d->nflights > 0;
+	d->nflights = d->nsubs = 0;
+	return any;
+}
+
+/* Reads and writes go to the drive as they come, up to VBLK_FLIGHTS
+ * requests and VBLK_POOL block requests in flight, so the drive works on
+ * them together; a flush, discard, write-zeroes or get-ID first lets what
+ * is in flight land. All have landed when the notification returns. */
 static void notify(void *dev, unsigned int qi)
 {
 	struct vblk *d = dev;
@@ -278,26 +381,51 @@ static void notify(void *dev, unsigned int qi)
 		if (!rc)
 			break;
 		d->requests++;
-		uint32_t written = 0;
-		uint8_t st;
-		enum vblk_parse pr = vblk_parse(&d->chain, &d->t.mem, &d->req);
+		struct vblk_req *r = &d->req;
+		enum vblk_parse pr = vblk_parse(&d->chain, &d->t.mem, r);
 		if (pr == VBLK_NO_STATUS) {
 			d->bad_requests++;
-			virtq_push(&q->vq, &d->t.mem, d->chain.head, 0);
+			virtq_push(&q->vq, &d->t.mem, d->chain.head, d->chain.ndesc, 0);
 			pushed = true;
 			continue;
 		}
-		st = pr == VBLK_OK ? execute(d, &d->req, &written) : VIRTIO_BLK_S_IOERR;
 		if (pr != VBLK_OK)
 			d->bad_requests++;
-		if (st != VIRTIO_BLK_S_OK)
-			d->errors++;
-		uint8_t *status = guest_ptr(d->p, d->req.status_gpa, 1);
-		if (status)
-			*status = st;
-		virtq_push(&q->vq, &d->t.mem, d->chain.head, written + 1);
+		uint8_t st = pr == VBLK_OK ? vblk_check(r, &d->lim) : VIRTIO_BLK_S_IOERR;
+		uint32_t written = 0;
+		if (st == VIRTIO_BLK_S_OK && (r->type == VIRTIO_BLK_T_IN || r->type == VIRTIO_BLK_T_OUT)) {
+			if (d->nflights == VBLK_FLIGHTS)
+				pushed |= land_flights(d, q);
+			unsigned int n;
+			struct vblk_flight *f = &d->flight[d->nflights];
+			*f = (struct vblk_flight){ .head = d->chain.head,
+						   .ndesc = d->chain.ndesc,
+						   .status_gpa = r->status_gpa };
+			enum prepared pp = prepare_transfer(d, r, &f->w, d->nsubs, &n);
+			if (pp == POOL_FULL && d->nflights) {
+				/* room after what is in flight lands */
+				struct vblk_flight mine = *f;
+				pushed |= land_flights(d, q);
+				f = &d->flight[0];
+				*f = mine;
+				pp = prepare_transfer(d, r, &f->w, 0, &n);
+			}
+			if (pp == PREPARED) {
+				f->written = r->type == VIRTIO_BLK_T_IN ? (uint32_t)r->data_len : 0;
+				f->submitted = submit(d, d->nsubs, n, &f->w);
+				d->nsubs += n;
+				d->nflights++;
+				continue;
+			}
+			st = VIRTIO_BLK_S_IOERR; /* a buffer the TCEs do not map, or too many pieces */
+		} else if (st == VIRTIO_BLK_S_OK) {
+			pushed |= land_flights(d, q);
+			st = execute(d, r, &written);
+		}
+		complete(d, q, d->chain.head, d->chain.ndesc, r->status_gpa, st, written);
 		pushed = true;
 	}
+	pushed |= land_flights(d, q);
 	if (pushed)
 		virtio_pci_queue_interrupt(&d->t, qi);
 }
@@ -406,6 +534,8 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 		struct vblk *d = &disks[ndisks];
 		memset(d, 0, sizeof(*d));
 		d->p = p;
+		d->phb = pci_host_phb(p, 0);
+		d->access_platform = dc->access_platform;
 		d->bd = disks_find(p, dc->name);
 		snprintf(d->name, sizeof(d->name), "%s", dc->name);
 		snprintf(d->serial, sizeof(d->serial), "%s", dc->serial);
@@ -429,16 +559,20 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 					     .discard = bd->can_discard && !bd->read_only,
 					     .write_zeroes = bd->can_write_zeroes && !bd->read_only,
 					     .max_zero_sectors = zero_blocks * (bd->block_size / 512),
-					     .max_zero_segs = VBLK_ZERO_SEGS };
+					     .max_zero_segs = VBLK_ZERO_SEGS,
+					     .lifetime = blockdev_has_health(bd) };
 		fill_config(d);
 		uint64_t features = 1ull << VBLK_F_SIZE_MAX | 1ull << VBLK_F_SEG_MAX | 1ull << VBLK_F_GEOMETRY |
 				    1ull << VBLK_F_BLK_SIZE | 1ull << VBLK_F_TOPOLOGY | 1ull << VBLK_F_FLUSH |
 				    1ull << VBLK_F_CONFIG_WCE | 1ull << VIRTIO_F_RING_INDIRECT_DESC |
-				    1ull << VIRTIO_F_RING_EVENT_IDX | (bd->read_only ? 1ull << VBLK_F_RO : 0) |
-				    (d->nqueues > 1 ? 1ull << VBLK_F_MQ : 0) |
+				    1ull << VIRTIO_F_RING_EVENT_IDX |
+				    (dc->packed_ring ? 1ull << VIRTIO_F_RING_PACKED : 0) |
+				    (dc->access_platform ? 1ull << VIRTIO_F_ACCESS_PLATFORM : 0) |
+				    (d->lim.lifetime ? 1ull << VBLK_F_LIFETIME : 0) |
+				    (bd->read_only ? 1ull << VBLK_F_RO : 0) | (d->nqueues > 1 ? 1ull << VBLK_F_MQ : 0) |
 				    (d->lim.discard ? 1ull << VBLK_F_DISCARD : 0) |
 				    (d->lim.write_zeroes ? 1ull << VBLK_F_WRITE_ZEROES : 0);
-		struct virtq_mem mem = { p, gptr };
+		struct virtq_mem mem = { d, gptr };
 		virtio_pci_init(&d->t, features, (uint16_t)d->nqueues, VBLK_QUEUE_SIZE, VBLK_CONFIG_LEN, &vblk_ops, d,
 				&mem);
 		int slot = pci_host_free_slot(p, 0);
@@ -447,8 +581,10 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 			return -1;
 		}
 		ndisks++;
-		log_info("%s: disk %s as virtio-blk in PCI slot %d, %u queue%s, write-%s", p->name, dc->name, slot,
-			 d->nqueues, d->nqueues > 1 ? "s" : "", d->write_through ? "through" : "back");
+		log_info("%s: disk %s as virtio-blk in PCI slot %d, %u queue%s, write-%s%s%s", p->name, dc->name, slot,
+			 d->nqueues, d->nqueues > 1 ? "s" : "", d->write_through ? "through" : "back",
+			 dc->packed_ring ? ", packed rings offered" : "",
+			 dc->access_platform ? ", DMA through the TCE table" : "");
 	}
 	return 0;
 }

@@ -61,6 +61,7 @@ enum vblk_parse vblk_parse(const struct virtq_chain *c, const struct virtq_mem *
 	switch (r->type) {
 	case VIRTIO_BLK_T_IN:
 	case VIRTIO_BLK_T_GET_ID:
+	case VIRTIO_BLK_T_GET_LIFETIME:
 		if (has_readable)
 			return VBLK_BAD_DATA;
 		break;
@@ -93,6 +94,10 @@ uint8_t vblk_check(const struct vblk_req *r, const struct vblk_disk *disk)
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_GET_ID:
 		return r->data_len ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
+	case VIRTIO_BLK_T_GET_LIFETIME:
+		if (!disk->lifetime)
+			return VIRTIO_BLK_S_UNSUPP;
+		return r->data_len >= VBLK_LIFETIME_BYTES ? VIRTIO_BLK_S_OK : VIRTIO_BLK_S_IOERR;
 	case VIRTIO_BLK_T_DISCARD:
 	case VIRTIO_BLK_T_WRITE_ZEROES:
 		if (!(r->type == VIRTIO_BLK_T_DISCARD ? disk->discard : disk->write_zeroes))
@@ -104,6 +109,16 @@ uint8_t vblk_check(const struct vblk_req *r, const struct vblk_disk *disk)
 	default:
 		return VIRTIO_BLK_S_UNSUPP;
 	}
+}
+
+void vblk_lifetime(uint8_t percent_used, uint8_t spare, uint8_t out[VBLK_LIFETIME_BYTES])
+{
+	unsigned int spare_used = spare >= 100 ? 0 : 100u - spare;
+	uint16_t pre_eol = spare_used >= 90 ? 3 : spare_used >= 80 ? 2 : 1;
+	uint16_t estimate = percent_used >= 100 ? 11 : (uint16_t)(percent_used / 10 + 1);
+	le16_store(out, pre_eol);
+	le16_store(out + 2, estimate); /* type A */
+	le16_store(out + 4, estimate); /* type B: NVMe tells one figure for the whole drive */
 }
 
 /* Copies n data bytes from offset off of the request's data into out. */

@@ -16,6 +16,7 @@
 #define VIRTIO_BLK_T_OUT          1
 #define VIRTIO_BLK_T_FLUSH        4
 #define VIRTIO_BLK_T_GET_ID       8
+#define VIRTIO_BLK_T_GET_LIFETIME 10
 #define VIRTIO_BLK_T_DISCARD      11
 #define VIRTIO_BLK_T_WRITE_ZEROES 13
 
@@ -25,6 +26,7 @@
 
 #define VIRTIO_BLK_ID_BYTES 20
 #define VBLK_RANGE_BYTES    16 /* one range of DISCARD or WRITE_ZEROES */
+#define VBLK_LIFETIME_BYTES 6  /* struct virtio_blk_lifetime */
 
 struct vblk_req {
 	uint32_t type;
@@ -54,6 +56,7 @@ struct vblk_disk {
 	bool discard, write_zeroes; /* offered */
 	uint32_t max_zero_sectors;  /* per range of a DISCARD or WRITE_ZEROES (a multiple of the block) */
 	uint32_t max_zero_segs;     /* ranges per request */
+	bool lifetime;              /* GET_LIFETIME offered (the drive reports its wear) */
 };
 
 /* Whether r fits the disk: sectors inside it, lengths whole blocks, IN and
@@ -69,6 +72,12 @@ struct vblk_range {
 	uint32_t flags;
 };
 #define VBLK_RANGE_UNMAP 1u /* write-zeroes may deallocate; refused for discard */
+
+/* struct virtio_blk_lifetime from a drive's wear: pre_eol_info from the
+ * spare blocks used (1 normal, 2 past 80 %, 3 past 90 %) and both
+ * estimates (the specification's eMMC-style 1..10 for each tenth of the
+ * rated life used, 11 past it) from the percentage used. */
+void vblk_lifetime(uint8_t percent_used, uint8_t spare, uint8_t out[VBLK_LIFETIME_BYTES]);
 
 /* Reads the ranges of a DISCARD or WRITE_ZEROES request that passed
  * vblk_check into out (room for disk->max_zero_segs) and checks each: the

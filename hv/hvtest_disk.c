@@ -48,6 +48,14 @@ static void disk_io(struct blockdev *bd)
 		s = blockdev_sync(bd, BLK_READ, IO_TEST_LBA, n, r);
 	hvprint("hvtest: %s: wrote %u blocks at LBA %u, flushed, read back %s (%s)", bd->name, n, IO_TEST_LBA,
 		s == BLK_OK && !memcmp(w, r, 4096) ? "equal" : "DIFFERENT", blk_status_name(s));
+	struct blk_health h;
+	if (!blockdev_has_health(bd))
+		hvprint("hvtest: %s: no wear report", bd->name);
+	else if (blockdev_health(bd, &h))
+		hvprint("hvtest: %s: wear report FAILED", bd->name);
+	else
+		hvprint("hvtest: %s: wear: %u%% of its endurance used, %u%% spare (threshold %u%%)", bd->name,
+			h.percent_used, h.spare, h.spare_threshold);
 }
 
 /* Numbered records, each flushed before it is reported: the test kills QEMU

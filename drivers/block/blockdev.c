@@ -92,7 +92,27 @@ static unsigned int range_poll(struct blockdev *bd)
 	return rg->parent->ops->poll(rg->parent);
 }
 
-static const struct blockdev_ops range_ops = { range_submit, range_poll };
+static int range_health(struct blockdev *bd, struct blk_health *h)
+{
+	struct blockdev_range *rg = bd->priv;
+	return blockdev_health(rg->parent, h); /* the wear of the drive it lies on */
+}
+
+static const struct blockdev_ops range_ops = { range_submit, range_poll, range_health };
+
+bool blockdev_has_health(const struct blockdev *bd)
+{
+	if (bd->ops == &range_ops)
+		return blockdev_has_health(((const struct blockdev_range *)bd->priv)->parent);
+	return bd->ops && bd->ops->health;
+}
+
+int blockdev_health(struct blockdev *bd, struct blk_health *h)
+{
+	if (!bd || bd->failed || !bd->ops || !bd->ops->health)
+		return -1;
+	return bd->ops->health(bd, h);
+}
 
 void blockdev_range_init(struct blockdev_range *r, const char *name, struct blockdev *parent, uint64_t first,
 			 uint64_t nblocks, bool read_only)

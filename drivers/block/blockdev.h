@@ -55,12 +55,21 @@ struct blk_request {
 
 struct blockdev;
 
+/* A drive's wear, as NVMe's SMART / Health log reports it. */
+struct blk_health {
+	uint8_t percent_used;    /* of its rated endurance; may pass 100 */
+	uint8_t spare;           /* spare blocks left, percent */
+	uint8_t spare_threshold; /* the drive warns below it, percent */
+};
+
 struct blockdev_ops {
 	/* 0: accepted, done() follows from a poll; -1: no room now (poll and
 	 * retry); another blk_status: refused at once, done() not called. */
 	int (*submit)(struct blockdev *bd, struct blk_request *r);
 	/* Completes what finished (and what timed out); returns how many. */
 	unsigned int (*poll)(struct blockdev *bd);
+	/* Optional: the drive's wear now (a synchronous query); 0 or -1. */
+	int (*health)(struct blockdev *bd, struct blk_health *h);
 };
 
 struct blockdev_stats {
@@ -101,6 +110,9 @@ void blockdev_range_init(struct blockdev_range *r, const char *name, struct bloc
 enum blk_status blockdev_check(const struct blockdev *bd, const struct blk_request *r);
 int blockdev_submit(struct blockdev *bd, struct blk_request *r);
 unsigned int blockdev_poll(struct blockdev *bd);
+/* The drive's wear: 0, or -1 when it cannot tell (no such report, or failed). */
+int blockdev_health(struct blockdev *bd, struct blk_health *h);
+bool blockdev_has_health(const struct blockdev *bd);
 
 /* Submits and polls until done; for boot-time and test use. */
 enum blk_status blockdev_sync(struct blockdev *bd, enum blk_op op, uint64_t lba, uint32_t nblocks, void *buf);

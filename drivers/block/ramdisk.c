@@ -48,7 +48,7 @@ static unsigned int ram_poll(struct blockdev *bd)
 	return n;
 }
 
-static const struct blockdev_ops ram_ops = { ram_submit, ram_poll };
+static const struct blockdev_ops ram_ops = { ram_submit, ram_poll, NULL }; /* no wear to report */
 
 void ramdisk_init(struct ramdisk *rd, const char *name, void *data, uint64_t nblocks, uint32_t block_size,
 		  bool read_only)

@@ -478,7 +478,13 @@ static int identify_controller(struct nvme_ctrl *c)
 
 static int ns_submit(struct blockdev *bd, struct blk_request *r);
 static unsigned int ns_poll(struct blockdev *bd);
-static const struct blockdev_ops ns_ops = { ns_submit, ns_poll };
+static int ns_health(struct blockdev *bd, struct blk_health *h)
+{
+	struct nvme_ns *ns = bd->priv;
+	return nvme_ctrl_health(ns->ctrl, h);
+}
+
+static const struct blockdev_ops ns_ops = { ns_submit, ns_poll, ns_health };
 
 static void identify_namespaces(struct nvme_ctrl *c)
 {
@@ -613,8 +619,10 @@ int nvme_ctrl_start(struct nvme_ctrl *c)
 	}
 	if (!c->scratch) {
 		c->scratch = alloc(c, NVME_PAGE, NVME_PAGE);
-		if (!c->scratch || map_fixed(c, c->scratch, NVME_PAGE, true, &c->scratch_bus)) {
-			c->scratch = NULL;
+		c->log = alloc(c, NVME_PAGE, NVME_PAGE);
+		if (!c->scratch || map_fixed(c, c->scratch, NVME_PAGE, true, &c->scratch_bus) || !c->log ||
+		    map_fixed(c, c->log, NVME_PAGE, true, &c->log_bus)) {
+			c->scratch = c->log = NULL;
 			log_error("%s: no memory for the driver", c->name);
 			fail(c);
 			return -1;
@@ -629,6 +637,24 @@ int nvme_ctrl_start(struct nvme_ctrl *c)
 	identify_namespaces(c);
 	c->state = NVME_LIVE;
 	return 0;
+}
+
+int nvme_ctrl_health(struct nvme_ctrl *c, struct blk_health *h)
+{
+	if (c->state != NVME_LIVE || !c->log)
+		return -1;
+	uint8_t sqe[NVME_SQE_SIZE];
+	sqe_init(sqe, NVME_ADM_GET_LOG_PAGE, 0xffffffffu); /* the controller's, not a namespace's */
+	le64_store(sqe + 24, c->log_bus);
+	sqe_dw(sqe, 10, (512 / 4 - 1) << 16 | NVME_LOG_HEALTH); /* 128 dwords */
+	spin_lock(&c->log_lock);
+	memset(c->log, 0, 512);
+	int rc = admin_run(c, sqe, NULL);
+	if (!rc)
+		*h = (struct blk_health){ c->log[NVME_HEALTH_USED], c->log[NVME_HEALTH_SPARE],
+					  c->log[NVME_HEALTH_SPARE_MIN] };
+	spin_unlock(&c->log_lock);
+	return rc ? -1 : 0;
 }
 
 void nvme_ctrl_shutdown(struct nvme_ctrl *c)

@@ -119,6 +119,9 @@ struct nvme_ctrl {
 	const char *reset_reason;
 	uint8_t *scratch; /* one page for Identify and DSM ranges */
 	uint64_t scratch_bus;
+	uint8_t *log; /* one page for log pages asked at run time */
+	uint64_t log_bus;
+	struct spinlock log_lock;
 	struct nvme_stats stats;
 };
 
@@ -130,6 +133,8 @@ void nvme_ctrl_init(struct nvme_ctrl *c, const char *name, const struct nvme_ops
 int nvme_ctrl_start(struct nvme_ctrl *c);
 /* CC.SHN and a bounded wait for SHST: the drive is consistent. */
 void nvme_ctrl_shutdown(struct nvme_ctrl *c);
+/* The SMART / Health log's wear figures (Get Log Page, waited for). */
+int nvme_ctrl_health(struct nvme_ctrl *c, struct blk_health *h);
 /* Disables, fails what is in flight (BLK_ECANCELED), enables again. */
 int nvme_ctrl_reset(struct nvme_ctrl *c, const char *why);
 /* Polls every queue (completions, timeouts, a pending reset). */

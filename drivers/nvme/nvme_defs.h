@@ -31,6 +31,11 @@
 
 /* Admin commands (§5). */
 #define NVME_ADM_CREATE_SQ    0x01
+#define NVME_ADM_GET_LOG_PAGE 0x02
+#define NVME_LOG_HEALTH       0x02 /* SMART / Health Information, 512 bytes */
+#define NVME_HEALTH_SPARE     3    /* available spare, percent */
+#define NVME_HEALTH_SPARE_MIN 4    /* available spare threshold */
+#define NVME_HEALTH_USED      5    /* percentage used */
 #define NVME_ADM_CREATE_CQ    0x05
 #define NVME_ADM_IDENTIFY     0x06
 #define NVME_ADM_ABORT        0x08

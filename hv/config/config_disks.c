@@ -89,7 +89,7 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 	d->partition = part;
 	if (cfg_check_props(c, node,
 			    (const char *const[]){ "host-disk", "start", "size", "read-only", "serial", "queues",
-						   "write-cache", "description", NULL }) ||
+						   "write-cache", "ring", "access-platform", "description", NULL }) ||
 	    cfg_check_subnodes(c, node, (const char *const[]){ NULL }))
 		return -1;
 	const char *host, *serial;
@@ -124,6 +124,10 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 	if (rr == 0 && len != 0)
 		return cfg_fail(c, "property read-only: a flag takes no value");
 	d->read_only = rr == 0;
+	int ra = fdt_getprop(fdt, node, "access-platform", &len) ? 0 : 1;
+	if (ra == 0 && len != 0)
+		return cfg_fail(c, "property access-platform: a flag takes no value");
+	d->access_platform = ra == 0;
 	int rsr = cfg_get_string(c, node, "serial", sizeof(d->serial) - 1, &serial);
 	if (rsr < 0)
 		return -1;
@@ -143,13 +147,9 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 		return cfg_fail(c, "property queues: %llu is not 1..%d", (unsigned long long)queues,
 				CONFIG_MAX_DISK_QUEUES);
 	d->queues = (unsigned int)queues;
-	const char *cache;
-	int rc = cfg_get_string(c, node, "write-cache", 15, &cache);
-	if (rc < 0)
+	if (cfg_get_either(c, node, "write-cache", "writeback", "writethrough", &d->write_through) < 0 ||
+	    cfg_get_either(c, node, "ring", "split", "packed", &d->packed_ring) < 0)
 		return -1;
-	if (rc == 0 && strcmp(cache, "writeback") && strcmp(cache, "writethrough"))
-		return cfg_fail(c, "property write-cache: '%s' is not writeback or writethrough", cache);
-	d->write_through = rc == 0 && !strcmp(cache, "writethrough");
 	for (unsigned int i = 0; i < cfg->ndisks; i++) {
 		const struct disk_config *o = &cfg->disk[i];
 		if (o->partition == part && !strcmp(o->name, d->name))

@@ -78,9 +78,11 @@ struct disk_config {
 	uint64_t start;
 	uint64_t size; /* 0: to the end of the host disk */
 	bool read_only;
-	char serial[21];     /* what the guest sees as the disk's ID; default "<partition>-<disk>" */
-	unsigned int queues; /* virtqueues; 0: one per vCPU of the partition */
-	bool write_through;  /* write-cache = "writethrough": a completed write is on the medium */
+	char serial[21];      /* what the guest sees as the disk's ID; default "<partition>-<disk>" */
+	unsigned int queues;  /* virtqueues; 0: one per vCPU of the partition */
+	bool write_through;   /* write-cache = "writethrough": a completed write is on the medium */
+	bool packed_ring;     /* ring = "packed": VIRTIO_F_RING_PACKED offered (default: split rings only) */
+	bool access_platform; /* access-platform: the device reaches memory through the partition's TCEs */
 };
 
 #define CONFIG_MAX_DISK_QUEUES 16

@@ -43,6 +43,21 @@ bool cfg_experimental(const char *name)
 	return strncmp(name, "x-", 2) == 0;
 }
 
+int cfg_get_either(struct ctx *c, int node, const char *name, const char *first, const char *second, bool *is_second)
+{
+	const char *v;
+	int rc = cfg_get_string(c, node, name, 31, &v);
+	if (rc)
+		return rc;
+	if (strcmp(v, first) && strcmp(v, second)) {
+		char shown[40];
+		cfg_printable(shown, sizeof(shown), v, (int)strlen(v));
+		return cfg_fail(c, "property %s: '%s' is not %s or %s", name, shown, first, second);
+	}
+	*is_second = !strcmp(v, second);
+	return 0;
+}
+
 /* Index of name in a NULL-terminated list, or -1. */
 int cfg_list_index(const char *name, const char *const *list)
 {

@@ -42,6 +42,9 @@ int cfg_get_num(struct ctx *c, int node, const char *name, bool allow64, uint64_
 int cfg_get_string(struct ctx *c, int node, const char *name, size_t max, const char **out);
 /* rc of a getter for a required property: absent becomes an error. */
 int cfg_required(struct ctx *c, int rc, const char *name);
+/* A string property that must be one of two words: 1 when absent, 0 with
+ * *second true when it is the second, -1 after an error naming both. */
+int cfg_get_either(struct ctx *c, int node, const char *name, const char *first, const char *second, bool *is_second);
 /* A name of the bundle's (partition, disk): 1..max characters of a-z, 0-9, _ and -. */
 bool cfg_valid_name(const char *name, int len, size_t max);
 /* The /images node named by property prop of node (checked by check_images). 1 when absent. */

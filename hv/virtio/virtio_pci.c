@@ -1,5 +1,6 @@
 #include <string.h>
 #include "hv/virtio/virtio_pci.h"
+#include "hv/virtio/virtq_packed.h"
 
 void virtio_pci_init(struct virtio_pci *t, uint64_t features, uint16_t nqueues, uint16_t queue_max_size,
 		     uint32_t config_size, const struct virtio_device_ops *ops, void *dev, const struct virtq_mem *mem)
@@ -128,10 +129,15 @@ static void set64(uint64_t *field, uint64_t off, uint64_t base, unsigned int siz
 static void enable_queue(struct virtio_pci *t, unsigned int i)
 {
 	struct virtio_pci_queue *q = &t->q[i];
-	if (!virtq_init(&q->vq, &t->mem, q->size, q->desc, q->driver, q->device,
-			virtio_pci_feature(t, VIRTIO_F_RING_EVENT_IDX),
-			virtio_pci_feature(t, VIRTIO_F_RING_INDIRECT_DESC))) {
-		virtio_pci_needs_reset(t); /* a size that is not a power of two, rings outside its memory */
+	bool event_idx = virtio_pci_feature(t, VIRTIO_F_RING_EVENT_IDX);
+	bool indirect = virtio_pci_feature(t, VIRTIO_F_RING_INDIRECT_DESC);
+	bool ok = virtio_pci_feature(t, VIRTIO_F_RING_PACKED)
+			  ? virtq_init_packed(&q->vq, &t->mem, q->size, q->desc, q->driver, q->device, event_idx,
+					      indirect)
+			  : virtq_init(&q->vq, &t->mem, q->size, q->desc, q->driver, q->device, event_idx, indirect);
+	if (!ok) {
+		/* split rings of a size that is not a power of two, rings outside its memory */
+		virtio_pci_needs_reset(t);
 		return;
 	}
 	q->enabled = true;
@@ -179,7 +185,7 @@ static void common_write(struct virtio_pci *t, uint64_t off, unsigned int size, 
 		return;
 	case 0x18:
 		if (q && !q->enabled && v && v <= q->max_size)
-			q->size = (uint16_t)v; /* a power of two is checked at enable */
+			q->size = (uint16_t)v; /* checked at enable (split rings: a power of two) */
 		else
 			t->bad_accesses++;
 		return;

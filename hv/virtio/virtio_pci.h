@@ -36,6 +36,7 @@
 #define VIRTIO_F_RING_EVENT_IDX     29
 #define VIRTIO_F_VERSION_1          32
 #define VIRTIO_F_ACCESS_PLATFORM    33
+#define VIRTIO_F_RING_PACKED        34
 
 #define VIRTIO_MSI_NO_VECTOR 0xffff
 

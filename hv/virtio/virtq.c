@@ -1,8 +1,10 @@
 #include <string.h>
 #include "hv/lib/bytes.h"
 #include "hv/virtio/virtq.h"
+#include "hv/virtio/virtq_chain.h"
+#include "hv/virtio/virtq_packed.h"
 
-#define DESC_SIZE 16
+#define DESC_SIZE VIRTQ_DESC_SIZE
 
 static uint64_t avail_bytes(const struct virtq *q)
 {
@@ -34,106 +36,82 @@ bool virtq_init(struct virtq *q, const struct virtq_mem *m, uint16_t size, uint6
 	return true;
 }
 
-static int fail(struct virtq *q, enum virtq_error e)
-{
-	q->last_error = e;
-	q->errors++;
-	return -1;
-}
-
-/* Adds one descriptor's piece to c. */
-static int add_piece(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c, uint64_t addr, uint32_t len,
-		     bool write)
-{
-	if (!len)
-		return 0; /* nothing to transfer */
-	if (addr + len < addr || !m->ptr(m->ctx, addr, len, write))
-		return fail(q, VIRTQ_E_BUFFER);
-	if (!write && c->writable)
-		return fail(q, VIRTQ_E_ORDER);
-	if (c->nsegs == VIRTQ_MAX_SEGS)
-		return fail(q, VIRTQ_E_TOO_LONG);
-	c->seg[c->nsegs++] = (struct virtq_seg){ addr, len, write };
-	if (write)
-		c->writable += len;
-	else
-		c->readable += len;
-	return 0;
-}
-
 /* The pieces of an indirect table: its own descriptors, chained by index
  * inside the table, no further indirection. */
 static int walk_indirect(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c, uint64_t addr, uint32_t len)
 {
 	if (!q->indirect || !len || len % DESC_SIZE)
-		return fail(q, VIRTQ_E_INDIRECT);
+		return virtq_fail(q, VIRTQ_E_INDIRECT);
 	uint32_t n = len / DESC_SIZE;
 	const uint8_t *table = m->ptr(m->ctx, addr, len, false);
 	if (!table)
-		return fail(q, VIRTQ_E_BUFFER);
+		return virtq_fail(q, VIRTQ_E_BUFFER);
 	uint32_t i = 0;
 	for (uint32_t count = 0;; count++) {
 		if (count == n)
-			return fail(q, VIRTQ_E_LOOP);
+			return virtq_fail(q, VIRTQ_E_LOOP);
 		const uint8_t *d = table + (uint64_t)i * DESC_SIZE;
 		/* each field read once: the guest may be changing them */
 		uint64_t a = le64_load(d);
 		uint32_t l = le32_load(d + 8);
 		uint16_t flags = le16_load(d + 12), next = le16_load(d + 14);
 		if (flags & VIRTQ_DESC_F_INDIRECT)
-			return fail(q, VIRTQ_E_INDIRECT);
-		if (add_piece(q, m, c, a, l, flags & VIRTQ_DESC_F_WRITE))
+			return virtq_fail(q, VIRTQ_E_INDIRECT);
+		if (virtq_add_piece(q, m, c, a, l, flags & VIRTQ_DESC_F_WRITE))
 			return -1;
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			return 0;
 		if (next >= n)
-			return fail(q, VIRTQ_E_HEAD);
+			return virtq_fail(q, VIRTQ_E_HEAD);
 		i = next;
 	}
 }
 
 int virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c)
 {
+	if (q->packed)
+		return virtq_packed_pop(q, m, c);
 	if (!q->size)
-		return fail(q, VIRTQ_E_RING);
+		return virtq_fail(q, VIRTQ_E_RING);
 	const uint8_t *avail = m->ptr(m->ctx, q->avail, avail_bytes(q), false);
 	const uint8_t *desc = m->ptr(m->ctx, q->desc, (uint64_t)DESC_SIZE * q->size, false);
 	if (!avail || !desc)
-		return fail(q, VIRTQ_E_RING);
+		return virtq_fail(q, VIRTQ_E_RING);
 	uint16_t avail_idx = le16_load(avail + 2);
 	uint16_t pending = (uint16_t)(avail_idx - q->last_avail);
 	if (!pending)
 		return 0;
 	if (pending > q->size)
-		return fail(q, VIRTQ_E_AVAIL_IDX);
+		return virtq_fail(q, VIRTQ_E_AVAIL_IDX);
 	__atomic_thread_fence(__ATOMIC_ACQUIRE); /* the entry after the index that published it */
 	uint16_t head = le16_load(avail + 4 + 2 * (q->last_avail & (q->size - 1)));
 	if (head >= q->size)
-		return fail(q, VIRTQ_E_HEAD);
+		return virtq_fail(q, VIRTQ_E_HEAD);
 	c->head = head;
+	c->ndesc = 1;
 	c->nsegs = 0;
 	c->readable = c->writable = 0;
 	uint16_t i = head;
 	for (uint32_t count = 0;; count++) {
 		if (count == q->size)
-			return fail(q, VIRTQ_E_LOOP);
+			return virtq_fail(q, VIRTQ_E_LOOP);
 		const uint8_t *d = desc + (uint64_t)i * DESC_SIZE;
 		uint64_t a = le64_load(d);
 		uint32_t l = le32_load(d + 8);
 		uint16_t flags = le16_load(d + 12), next = le16_load(d + 14);
 		if (flags & VIRTQ_DESC_F_INDIRECT) {
 			if (flags & VIRTQ_DESC_F_NEXT)
-				return fail(q, VIRTQ_E_INDIRECT);
+				return virtq_fail(q, VIRTQ_E_INDIRECT);
 			if (walk_indirect(q, m, c, a, l))
 				return -1;
 			break;
 		}
-		if (add_piece(q, m, c, a, l, flags & VIRTQ_DESC_F_WRITE))
+		if (virtq_add_piece(q, m, c, a, l, flags & VIRTQ_DESC_F_WRITE))
 			return -1;
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
 		if (next >= q->size)
-			return fail(q, VIRTQ_E_HEAD);
+			return virtq_fail(q, VIRTQ_E_HEAD);
 		i = next;
 	}
 	q->last_avail++;
@@ -141,8 +119,10 @@ int virtq_pop(struct virtq *q, const struct virtq_mem *m, struct virtq_chain *c)
 	return 1;
 }
 
-bool virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint32_t written)
+bool virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint16_t ndesc, uint32_t written)
 {
+	if (q->packed)
+		return virtq_packed_push(q, m, head, ndesc, written);
 	uint8_t *used = q->size ? m->ptr(m->ctx, q->used, used_bytes(q), true) : NULL;
 	if (!used)
 		return false;
@@ -157,6 +137,8 @@ bool virtq_push(struct virtq *q, const struct virtq_mem *m, uint16_t head, uint3
 
 bool virtq_should_notify(struct virtq *q, const struct virtq_mem *m)
 {
+	if (q->packed)
+		return virtq_packed_should_notify(q, m);
 	const uint8_t *avail = q->size ? m->ptr(m->ctx, q->avail, avail_bytes(q), false) : NULL;
 	if (!avail)
 		return false;
@@ -174,6 +156,8 @@ bool virtq_should_notify(struct virtq *q, const struct virtq_mem *m)
 
 void virtq_set_avail_event(struct virtq *q, const struct virtq_mem *m, uint16_t avail_event)
 {
+	if (q->packed)
+		return; /* the device's event area always says "notify" */
 	uint8_t *used = q->size ? m->ptr(m->ctx, q->used, used_bytes(q), true) : NULL;
 	if (used && q->event_idx)
 		le16_store(used + 4 + 8 * q->size, avail_event);
@@ -191,6 +175,7 @@ const char *virtq_error_name(enum virtq_error e)
 		"a bad indirect descriptor table",
 		"a device-readable piece after a device-writable one",
 		"a buffer outside the guest's memory",
+		"a packed chain continuing into a descriptor not made available",
 	};
 	return (unsigned int)e < sizeof(names) / sizeof(names[0]) ? names[e] : "?";
 }

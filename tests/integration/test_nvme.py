@@ -56,6 +56,8 @@ def test_nvme_two_drives_on_two_phbs_data_at_the_right_offsets(hv, tmp_path):
     # data the host put there is read, data the hypervisor wrote lands at its byte offset
     m.expect(r'hvtest: nvme0n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
     m.expect(r"hvtest: nvme0n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
+    # the SMART / Health log (Get Log Page), what virtio-blk's GET_LIFETIME answers from
+    m.expect(r"hvtest: nvme0n1: wear: \d+% of its endurance used, \d+% spare \(threshold \d+%\)")
     m.expect(r'hvtest: nvme1n1: LBA 0 reads "HOST-WROTE-DRIVE" \(ok\)')
     m.expect(r"hvtest: nvme1n1: wrote 8 blocks at LBA 2048, flushed, read back equal \(ok\)")
     m.expect(r"hvtest: 2 drives at once: 32 writes in flight together, 0 failed, 32 read back equal")

@@ -57,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (total != r.data_len)
 			abort();
-		const struct vblk_disk disk = { nblocks, block, 1 << 20, data[2] & 2, data[2] & 4, data[2] & 8, 64, 4 };
+		const struct vblk_disk disk = { nblocks,     block, 1 << 20, data[2] & 2, data[2] & 4,
+						data[2] & 8, 64,    4,       data[2] & 16 };
 		uint8_t st = p == VBLK_OK ? vblk_check(&r, &disk) : VIRTIO_BLK_S_IOERR;
 		if (st == VIRTIO_BLK_S_OK && (r.type == VIRTIO_BLK_T_IN || r.type == VIRTIO_BLK_T_OUT) &&
 		    (r.sector + r.data_len / 512 > nblocks * (block / 512) || r.data_len % block))
@@ -79,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						abort();
 			}
 		}
-		virtq_push(&q, &m, c.head, 1);
+		virtq_push(&q, &m, c.head, c.ndesc, 1);
 	}
 	return 0;
 }

@@ -57,6 +57,8 @@ else
 		echo "GUEST DISK: vdb reads $(dd if=/dev/vdb bs=512 count=1 2>/dev/null | head -c 16)"
 	fi
 	if [ -n "$vdb_rw" ]; then
+		# the features the driver took, one character per bit: 33 is ACCESS_PLATFORM
+		echo "GUEST DISK: vdb access-platform $(cut -c34 /sys/block/vdb/device/features)"
 		mkdir -p /mnt/vdb
 		if mke2fs -q /dev/vdb && mount -t ext2 /dev/vdb /mnt/vdb; then
 			# 4 MiB: the file must fit with the filesystem's own blocks

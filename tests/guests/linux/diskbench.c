@@ -5,10 +5,11 @@
  *
  *   diskbench DEVICE        e.g. diskbench /dev/nvme0n1
  *
- * Opens the block device with O_DIRECT and runs six closed loops of 2 s each,
+ * Opens the block device with O_DIRECT and runs seven closed loops of 2 s each,
  * printing the hypervisor's lines:
  *
  *   bench: nvme0n1 randread-4k-qd1 N IOPS (E errors)
+ *   bench: nvme0n1 randread-4k-qd16 N IOPS (E errors)
  *   bench: nvme0n1 randread-4k-qd32 N IOPS (E errors)
  *   bench: nvme0n1 randwrite-4k-qd1 N IOPS (E errors)
  *   bench: nvme0n1 randwrite-4k-qd16 N IOPS (E errors)
@@ -204,9 +205,10 @@ int main(int argc, char **argv)
 		((uint8_t *)mem)[i] = (uint8_t)(0x5a ^ (i * 7));
 	b.rng = 0x9e3779b97f4a7c15ull;
 	static const struct run runs[] = {
-		{ "randread-4k-qd1", 0, 1, 4096, 1 },  { "randread-4k-qd32", 0, 1, 4096, 32 },
-		{ "randwrite-4k-qd1", 1, 1, 4096, 1 }, { "randwrite-4k-qd16", 1, 1, 4096, 16 },
-		{ "seqread-1m", 0, 0, SEQ_SIZE, 1 },   { "seqwrite-1m", 1, 0, SEQ_SIZE, 1 },
+		{ "randread-4k-qd1", 0, 1, 4096, 1 },    { "randread-4k-qd16", 0, 1, 4096, 16 },
+		{ "randread-4k-qd32", 0, 1, 4096, 32 },  { "randwrite-4k-qd1", 1, 1, 4096, 1 },
+		{ "randwrite-4k-qd16", 1, 1, 4096, 16 }, { "seqread-1m", 0, 0, SEQ_SIZE, 1 },
+		{ "seqwrite-1m", 1, 0, SEQ_SIZE, 1 },
 	};
 	uint64_t all_errors = 0;
 	for (unsigned int i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {

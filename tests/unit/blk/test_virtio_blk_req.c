@@ -26,7 +26,7 @@ static struct vblk_disk the_disk;
 
 static const struct vblk_disk *disk(uint64_t nblocks, uint32_t block_size, uint64_t max_bytes, bool read_only)
 {
-	the_disk = (struct vblk_disk){ nblocks, block_size, max_bytes, read_only, true, true, 65536, 4 };
+	the_disk = (struct vblk_disk){ nblocks, block_size, max_bytes, read_only, true, true, 65536, 4, false };
 	return &the_disk;
 }
 static struct virtq_chain c;
@@ -250,9 +250,49 @@ static void discard_and_write_zeroes_requests(void **state)
 	assert_int_equal(zero_request(VIRTIO_BLK_T_DISCARD, 1, 16, ro, g, &n), VIRTIO_BLK_S_IOERR);
 	assert_int_equal(zero_request(VIRTIO_BLK_T_WRITE_ZEROES, 1, 16, ro, g, &n), VIRTIO_BLK_S_IOERR);
 	/* not offered: unsupported */
-	the_disk = (struct vblk_disk){ 1 << 20, 512, 1 << 20, false, false, false, 65536, 4 };
+	the_disk = (struct vblk_disk){ 1 << 20, 512, 1 << 20, false, false, false, 65536, 4, false };
 	assert_int_equal(zero_request(VIRTIO_BLK_T_DISCARD, 1, 16, &the_disk, g, &n), VIRTIO_BLK_S_UNSUPP);
 	assert_int_equal(zero_request(VIRTIO_BLK_T_WRITE_ZEROES, 1, 16, &the_disk, g, &n), VIRTIO_BLK_S_UNSUPP);
+}
+
+static void lifetime(void **state)
+{
+	(void)state;
+	uint8_t out[VBLK_LIFETIME_BYTES];
+	static const struct {
+		uint8_t used, spare;
+		uint16_t pre_eol, estimate;
+	} cases[] = { { 0, 100, 1, 1 },  { 9, 100, 1, 1 },   { 10, 95, 1, 2 },  { 55, 21, 1, 6 }, { 95, 20, 2, 10 },
+		      { 99, 11, 2, 10 }, { 100, 10, 3, 11 }, { 255, 0, 3, 11 }, { 30, 200, 1, 4 } };
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		vblk_lifetime(cases[i].used, cases[i].spare, out);
+		assert_int_equal(le16_load(out), cases[i].pre_eol);
+		assert_int_equal(le16_load(out + 2), cases[i].estimate);
+		assert_int_equal(le16_load(out + 4), cases[i].estimate);
+	}
+	/* the request: writable data of at least 6 bytes, only when offered */
+	header(0x1000, VIRTIO_BLK_T_GET_LIFETIME, 0);
+	piece(0x1000, 16, false);
+	piece(0x2000, 6, true);
+	piece(0x3000, 1, true);
+	assert_int_equal(vblk_parse(&c, &mem, &r), VBLK_OK);
+	the_disk = (struct vblk_disk){ 1024, 512, 1 << 20, false, true, true, 65536, 4, true };
+	assert_int_equal(vblk_check(&r, &the_disk), VIRTIO_BLK_S_OK);
+	the_disk.lifetime = false;
+	assert_int_equal(vblk_check(&r, &the_disk), VIRTIO_BLK_S_UNSUPP);
+	the_disk.lifetime = true;
+	setup(NULL);
+	header(0x1000, VIRTIO_BLK_T_GET_LIFETIME, 0);
+	piece(0x1000, 16, false);
+	piece(0x2000, 5, true);
+	piece(0x3000, 1, true);
+	assert_int_equal(vblk_parse(&c, &mem, &r), VBLK_OK);
+	assert_int_equal(vblk_check(&r, &the_disk), VIRTIO_BLK_S_IOERR);
+	setup(NULL);
+	header(0x1000, VIRTIO_BLK_T_GET_LIFETIME, 0); /* readable data: malformed */
+	piece(0x1000, 22, false);
+	piece(0x3000, 1, true);
+	assert_int_equal(vblk_parse(&c, &mem, &r), VBLK_BAD_DATA);
 }
 
 int main(void)
@@ -264,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup(checks_against_the_disk, setup),
 		cmocka_unit_test_setup(discard_and_write_zeroes_ranges, setup),
 		cmocka_unit_test_setup(discard_and_write_zeroes_requests, setup),
+		cmocka_unit_test_setup(lifetime, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -425,7 +425,7 @@ static unsigned int moody_poll(struct blockdev *bd)
 	return 1;
 }
 
-static const struct blockdev_ops moody_ops = { moody_submit, moody_poll };
+static const struct blockdev_ops moody_ops = { moody_submit, moody_poll, NULL };
 
 static void moody_init(struct moody *m)
 {

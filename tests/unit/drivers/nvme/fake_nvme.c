@@ -150,6 +150,22 @@ static void execute(struct fake_nvme *f, unsigned int sqid, const uint8_t *sqe)
 		case NVME_ADM_IDENTIFY:
 			identify(f, sqe, &status);
 			break;
+		case NVME_ADM_GET_LOG_PAGE: {
+			f->log_pages++;
+			uint32_t bytes = ((cdw10 >> 16) + 1) * 4;
+			uint8_t *log = (cdw10 & 0xff) == NVME_LOG_HEALTH && bytes <= 4096
+					       ? dma(f, le64_load(sqe + 24), bytes, true)
+					       : NULL;
+			if (!log) {
+				status = 0x109; /* invalid log page */
+				break;
+			}
+			memset(log, 0, bytes);
+			log[NVME_HEALTH_SPARE] = f->spare;
+			log[NVME_HEALTH_SPARE_MIN] = f->spare_threshold;
+			log[NVME_HEALTH_USED] = f->percent_used;
+			break;
+		}
 		case NVME_ADM_SET_FEATURES: {
 			unsigned int want = (cdw11 & 0xffff) + 1, got = want < f->max_queues ? want : f->max_queues;
 			result = (got - 1) << 16 | (got - 1);

@@ -35,6 +35,8 @@ struct fake_nvme {
 	/* geometry and identity */
 	uint64_t nsze;
 	unsigned int lbads, mdts, max_queues, cap_to;
+	uint8_t percent_used, spare, spare_threshold; /* its SMART / Health log */
+	unsigned int log_pages;                       /* Get Log Page commands seen */
 	uint8_t *data;
 	/* queues: sq[0]/cq[0] admin */
 	struct fake_q sq[FAKE_MAX_Q], cq[FAKE_MAX_Q];

@@ -92,6 +92,33 @@ static void start_identifies(void **state)
 	assert_int_equal(e->f.bad_dma, 0);
 }
 
+static void health_from_the_smart_log(void **state)
+{
+	struct env *e = *state;
+	struct blockdev *bd = start(e, 1);
+	e->f.percent_used = 37;
+	e->f.spare = 15;
+	e->f.spare_threshold = 10;
+	struct blk_health h = { 0, 0, 0 };
+	assert_true(blockdev_has_health(bd));
+	assert_int_equal(blockdev_health(bd, &h), 0);
+	assert_int_equal(h.percent_used, 37);
+	assert_int_equal(h.spare, 15);
+	assert_int_equal(h.spare_threshold, 10);
+	assert_int_equal(e->f.log_pages, 1);
+	/* through a range of the namespace: the same drive's figures */
+	struct blockdev_range r;
+	blockdev_range_init(&r, "part", bd, 100, 100, false);
+	assert_true(blockdev_has_health(&r.bd));
+	e->f.percent_used = 38;
+	assert_int_equal(blockdev_health(&r.bd, &h), 0);
+	assert_int_equal(h.percent_used, 38);
+	/* a dead controller cannot tell */
+	e->f.dead = true;
+	assert_int_equal(blockdev_health(bd, &h), -1);
+	assert_int_equal(e->f.bad_dma, 0);
+}
+
 static void write_lands_at_its_offset_and_reads_back(void **state)
 {
 	struct env *e = *state;
@@ -458,6 +485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(start_identifies, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_lands_at_its_offset_and_reads_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(health_from_the_smart_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(scattered_segments_use_a_prp_list, setup, teardown),
 		cmocka_unit_test(prp_rules),
 		cmocka_unit_test_setup_teardown(requests_are_checked_before_the_drive, setup, teardown),

@@ -599,6 +599,8 @@ static void disks_spec(void)
 	props_set(d, P_STR("serial", "db-disk-1"));
 	props_set(d, P_U32("queues", 3));
 	props_set(d, P_STR("write-cache", "writethrough"));
+	props_set(d, P_STR("ring", "packed"));
+	props_set(d, P_RAW("access-platform", "", 0));
 	d = bundle_add_disk(&spec, 1, "seed", "img");
 	props_set(d, P_STR("write-cache", "writeback"));
 	props_set(d, P_RAW("read-only", "", 0));
@@ -633,6 +635,10 @@ static void parses_disks(void **state)
 	assert_false(cfg.disk[0].write_through); /* write-back by default */
 	assert_int_equal(cfg.disk[1].queues, 3);
 	assert_true(cfg.disk[1].write_through);
+	assert_true(cfg.disk[1].packed_ring);
+	assert_true(cfg.disk[1].access_platform);
+	assert_false(cfg.disk[0].access_platform);
+	assert_false(cfg.disk[0].packed_ring);
 	assert_int_equal(cfg.disk[2].host_disk, 2);
 	assert_true(cfg.disk[2].read_only);
 	assert_false(cfg.disk[2].write_through);
@@ -711,6 +717,14 @@ static void bad_cache_mode(void)
 {
 	props_set(&spec.parts[0].disks[0].props, P_STR("write-cache", "none"));
 }
+static void access_platform_with_value(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_U32("access-platform", 1));
+}
+static void bad_ring(void)
+{
+	props_set(&spec.parts[0].disks[0].props, P_STR("ring", "circular"));
+}
 static void typo(void)
 {
 	props_set(&spec.parts[0].disks[0].props, P_U64("sise", 4096));
@@ -745,6 +759,9 @@ static void rejects_bad_disks(void **state)
 	disk_error(typo, "bundle: partition 'web': disk 'data': unknown property 'sise'");
 	disk_error(no_queues, "bundle: partition 'web': disk 'data': property queues: 0 is not 1..16");
 	disk_error(too_many_queues, "bundle: partition 'web': disk 'data': property queues: 17 is not 1..16");
+	disk_error(access_platform_with_value,
+		   "bundle: partition 'web': disk 'data': property access-platform: a flag takes no value");
+	disk_error(bad_ring, "bundle: partition 'web': disk 'data': property ring: 'circular' is not split or packed");
 	disk_error(bad_cache_mode, "bundle: partition 'web': disk 'data': property write-cache: 'none' is not "
 				   "writeback or writethrough");
 }

@@ -95,7 +95,7 @@ static void a_chain_readable_then_writable(void **state)
 	assert_int_equal(c.seg[1].gpa, DATA + 0x100);
 	assert_true(c.seg[1].write);
 	assert_int_equal(virtq_pop(&q, &mem, &c), 0);
-	assert_true(virtq_push(&q, &mem, 3, 513));
+	assert_true(virtq_push(&q, &mem, 3, 1, 513));
 	assert_int_equal(le16_load(at(USED) + 2), 1);
 	assert_int_equal(le32_load(at(USED) + 4), 3);
 	assert_int_equal(le32_load(at(USED) + 8), 513);
@@ -108,7 +108,7 @@ static void rings_wrap(void **state)
 	for (unsigned int i = 0; i < 5 * QSIZE + 3; i++) {
 		make_available(0);
 		assert_int_equal(virtq_pop(&q, &mem, &c), 1);
-		assert_true(virtq_push(&q, &mem, 0, 0));
+		assert_true(virtq_push(&q, &mem, 0, 1, 0));
 	}
 	assert_int_equal(q.last_avail, 5 * QSIZE + 3);
 	assert_int_equal(le16_load(at(USED) + 2), 5 * QSIZE + 3);
@@ -278,7 +278,7 @@ static void notification_suppression(void **state)
 	desc(0, DATA, 8, 0, 0);
 	make_available(0);
 	assert_int_equal(virtq_pop(&q, &mem, &c), 1);
-	virtq_push(&q, &mem, 0, 0);
+	virtq_push(&q, &mem, 0, 1, 0);
 	assert_true(virtq_should_notify(&q, &mem));
 	le16_store(at(AVAIL), VIRTQ_AVAIL_F_NO_INTERRUPT);
 	assert_false(virtq_should_notify(&q, &mem));
@@ -292,7 +292,7 @@ static void notification_suppression(void **state)
 	for (int i = 0; i < 4; i++) {
 		make_available(0);
 		assert_int_equal(virtq_pop(&e, &mem, &c), 1);
-		virtq_push(&e, &mem, 0, 0);
+		virtq_push(&e, &mem, 0, 1, 0);
 		notified[i] = virtq_should_notify(&e, &mem);
 	}
 	assert_true(notified[0]);  /* the first ever */
