@@ -51,8 +51,10 @@
 #define VBLK_QUEUE_SIZE 256
 #define VBLK_SEG_MAX    126                       /* pieces of data per request */
 #define VBLK_MAX_BYTES  (VBLK_SEG_MAX * 65536ull) /* pieces may be 64 KiB pages */
-#define VBLK_POOL       256 /* block requests in flight per disk (a request may need 2 per piece) */
-#define VBLK_FLIGHTS    64  /* virtio requests in flight per disk */
+#define VBLK_POOL       256                       /* block requests in flight per disk */
+#define VBLK_SEG_POOL   512                       /* their pieces of memory */
+#define VBLK_PAGE       4096ull /* the drive's page: where pieces may join in one command (NVMe PRPs) */
+#define VBLK_FLIGHTS    64      /* virtio requests in flight per disk */
 #define VBLK_CONFIG_LEN 60
 #define VBLK_ZERO_SEGS  16 /* ranges per DISCARD or WRITE_ZEROES, each one block request */
 
@@ -89,8 +91,8 @@ struct vblk {
 	struct vblk_req req;
 	struct vblk_range ranges[VBLK_ZERO_SEGS];
 	struct blk_request sub[VBLK_POOL];
-	struct blk_seg seg[VBLK_POOL];
-	unsigned int nsubs, nflights;
+	struct blk_seg seg[VBLK_SEG_POOL];
+	unsigned int nsubs, nsegs, nflights;
 	struct vblk_flight flight[VBLK_FLIGHTS];
 	uint64_t requests, errors, bad_requests;
 };
@@ -221,17 +223,19 @@ static uint8_t wait_for(struct vblk *d, struct wait *w, unsigned int submitted)
 
 enum prepared { PREPARED, POOL_FULL, BAD_BUFFER };
 
-/* The block requests of an IN or OUT request, into d->sub[first...]: one
- * per run of guest memory (so one transfer each), more where a run is
- * larger than the drive's largest transfer. */
-static enum prepared prepare_transfer(struct vblk *d, const struct vblk_req *r, struct wait *w, unsigned int first,
-				      unsigned int *count)
+/* The block requests of an IN or OUT request, into d->sub[d->nsubs...]
+ * with their pieces in d->seg[d->nsegs...]. Runs of guest memory that
+ * meet at page boundaries share one command (the drive takes them as one
+ * PRP list), up to the drive's largest transfer; elsewhere a command ends
+ * and the next begins. */
+static enum prepared prepare_transfer(struct vblk *d, const struct vblk_req *r, struct wait *w, unsigned int *count)
 {
 	struct blockdev *bd = d->bd;
-	uint64_t lba = r->sector / (bd->block_size / 512);
-	unsigned int n = first;
-	bool fua = r->type == VIRTIO_BLK_T_OUT && write_through(d), device_writes = r->type == VIRTIO_BLK_T_IN;
+	uint64_t first_lba = r->sector / (bd->block_size / 512), placed = 0, cmd_len = 0;
 	uint64_t chunk_max = (uint64_t)bd->max_blocks * bd->block_size;
+	unsigned int n = d->nsubs, k = d->nsegs;
+	bool fua = r->type == VIRTIO_BLK_T_OUT && write_through(d), device_writes = r->type == VIRTIO_BLK_T_IN;
+	struct blk_request *cmd = NULL;
 	for (unsigned int i = 0; i < r->nsegs; i++) {
 		const struct virtq_seg *s = &r->seg[i];
 		for (uint64_t off = 0; off < s->len;) {
@@ -239,26 +243,38 @@ static enum prepared prepare_transfer(struct vblk *d, const struct vblk_req *r, 
 			uint8_t *host = dptr_run(d, s->gpa + off, s->len - off, device_writes, &run);
 			if (!host)
 				return BAD_BUFFER;
-			uint64_t len = run < chunk_max ? run : chunk_max;
-			if (len % bd->block_size)
-				return BAD_BUFFER; /* a transfer must be whole blocks */
-			if (n == VBLK_POOL)
+			uint64_t addr = (uint64_t)(uintptr_t)host;
+			bool joins = cmd && cmd_len < chunk_max && cmd->nsegs < BLK_MAX_SEGS && addr % VBLK_PAGE == 0 &&
+				     (d->seg[k - 1].addr + d->seg[k - 1].len) % VBLK_PAGE == 0;
+			if (!joins) {
+				if (cmd_len % bd->block_size)
+					return BAD_BUFFER; /* a command must be whole blocks */
+				if (n == VBLK_POOL)
+					return POOL_FULL;
+				placed += cmd_len;
+				cmd = &d->sub[n++];
+				*cmd = (struct blk_request){ .op = device_writes ? BLK_READ : BLK_WRITE,
+							     .lba = first_lba + placed / bd->block_size,
+							     .segs = &d->seg[k],
+							     .fua = fua,
+							     .done = sub_done,
+							     .ctx = w };
+				cmd_len = 0;
+			}
+			if (k == VBLK_SEG_POOL)
 				return POOL_FULL;
-			d->seg[n] = (struct blk_seg){ (uint64_t)(uintptr_t)host, (uint32_t)len };
-			d->sub[n] = (struct blk_request){ .op = device_writes ? BLK_READ : BLK_WRITE,
-							  .lba = lba,
-							  .nblocks = (uint32_t)(len / bd->block_size),
-							  .segs = &d->seg[n],
-							  .nsegs = 1,
-							  .fua = fua,
-							  .done = sub_done,
-							  .ctx = w };
-			lba += len / bd->block_size;
+			uint64_t len = run < chunk_max - cmd_len ? run : chunk_max - cmd_len;
+			d->seg[k++] = (struct blk_seg){ addr, (uint32_t)len };
+			cmd->nsegs++;
+			cmd_len += len;
+			cmd->nblocks = (uint32_t)(cmd_len / bd->block_size);
 			off += len;
-			n++;
 		}
 	}
-	*count = n - first;
+	if (cmd_len % bd->block_size)
+		return BAD_BUFFER;
+	*count = n - d->nsubs;
+	d->nsegs = k;
 	return PREPARED;
 }
 
@@ -349,7 +365,7 @@ static bool land_flights(struct vblk *d, struct virtio_pci_queue *q)
 		complete(d, q, f->head, f->ndesc, f->status_gpa, st, st == VIRTIO_BLK_S_OK ? f->written : 0);
 	}
 	bool any = d->nflights > 0;
-	d->nflights = d->nsubs = 0;
+	d->nflights = d->nsubs = d->nsegs = 0;
 	return any;
 }
 
@@ -401,14 +417,14 @@ static void notify(void *dev, unsigned int qi)
 			*f = (struct vblk_flight){ .head = d->chain.head,
 						   .ndesc = d->chain.ndesc,
 						   .status_gpa = r->status_gpa };
-			enum prepared pp = prepare_transfer(d, r, &f->w, d->nsubs, &n);
+			enum prepared pp = prepare_transfer(d, r, &f->w, &n);
 			if (pp == POOL_FULL && d->nflights) {
 				/* room after what is in flight lands */
 				struct vblk_flight mine = *f;
 				pushed |= land_flights(d, q);
 				f = &d->flight[0];
 				*f = mine;
-				pp = prepare_transfer(d, r, &f->w, 0, &n);
+				pp = prepare_transfer(d, r, &f->w, &n);
 			}
 			if (pp == PREPARED) {
 				f->written = r->type == VIRTIO_BLK_T_IN ? (uint32_t)r->data_len : 0;
