@@ -95,6 +95,7 @@ struct vblk {
 	unsigned int nsubs, nsegs, nflights;
 	struct vblk_flight flight[VBLK_FLIGHTS];
 	uint64_t requests, errors, bad_requests;
+	uint64_t notifications, batches; /* notifications served; those that found several requests */
 };
 
 static struct vblk disks[CONFIG_MAX_DISKS];
@@ -378,6 +379,8 @@ static void notify(void *dev, unsigned int qi)
 	struct vblk *d = dev;
 	struct virtio_pci_queue *q = &d->t.q[qi];
 	bool pushed = false;
+	uint64_t before = d->requests;
+	d->notifications++;
 	for (;;) {
 		int rc = virtq_pop(&q->vq, &d->t.mem, &d->chain);
 		if (!rc && q->vq.event_idx) {
@@ -442,6 +445,8 @@ static void notify(void *dev, unsigned int qi)
 		pushed = true;
 	}
 	pushed |= land_flights(d, q);
+	if (d->requests - before > 1)
+		d->batches++;
 	if (pushed)
 		virtio_pci_queue_interrupt(&d->t, qi);
 }
@@ -618,9 +623,10 @@ static void stats(const struct partition *p)
 {
 	for (unsigned int i = 0; i < ndisks; i++)
 		if (disks[i].p == p)
-			hvprint("monitor: %s: virtio-blk %s: %llu requests, %llu failed, %llu malformed, %llu bad "
-				"notifications",
+			hvprint("monitor: %s: virtio-blk %s: %llu requests in %llu notifications (%llu with several), "
+				"%llu failed, %llu malformed, %llu bad notifications",
 				p->name, disks[i].name, (unsigned long long)disks[i].requests,
+				(unsigned long long)disks[i].notifications, (unsigned long long)disks[i].batches,
 				(unsigned long long)disks[i].errors, (unsigned long long)disks[i].bad_requests,
 				(unsigned long long)disks[i].t.bad_notifies);
 }
