@@ -124,6 +124,10 @@ def test_demo_shells_and_the_monitor(hv, tmp_path):
     # buffer (64 bytes) arrives whole: the console holds back what does not fit.
     m.p.send("echo disk $(cat /sys/block/vda/size) $(cat /sys/block/vda/serial) " + "x" * 40 + "\r")
     m.expect(r"alpha: disk 1048576 alpha-data x{40}\r?\n")
+    # The README's filesystem on it (the file is read back after the restart below)
+    m.p.send("mke2fs -q /dev/vda && mkdir -p /mnt/disk && mount -t ext2 /dev/vda /mnt/disk && "
+             "echo hello-from-the-$((1+1))nd-boot > /mnt/disk/note && sync && umount /mnt/disk && echo fs-ok\r")
+    m.expect(r"alpha: fs-ok\r?\n", timeout=120)
     m.p.send("\x1d")
     m.expect(r"monitor: \(help for commands")
     m.p.send("list\r")
@@ -145,6 +149,14 @@ def test_demo_shells_and_the_monitor(hv, tmp_path):
     m.expect(r"alpha: stopped: restarting from the monitor")
     m.expect(r"alpha: restarted \(boot 2\)", timeout=60)
     m.expect(r"alpha: GUEST INIT: reached init", timeout=180)
+    m.p.send("focus alpha\r")
+    m.expect(r"monitor: console input now goes to alpha")
+    m.p.send("\r")
+    m.expect(r"alpha: Enter 'help' for a list of built-in commands", timeout=180)
+    m.p.send("mkdir -p /mnt/disk && mount -t ext2 /dev/vda /mnt/disk && cat /mnt/disk/note\r")
+    m.expect(r"alpha: hello-from-the-2nd-boot\r?\n", timeout=60)
+    m.p.send("\x1d")
+    m.expect(r"monitor: \(help for commands")
     # A system reset, as virsh inject-nmi: Linux takes it at its FWNMI
     # vector, prints its state and panics (the debug kernel's default).
     m.p.send("nmi beta\r")
