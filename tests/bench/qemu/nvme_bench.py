@@ -95,23 +95,29 @@ def run_hypervisor(extra=""):
     return parse(text), dma.group(1) if dma else None, status, text
 
 
-def run_linux():
-    r = run_pseries(hvtest="diskbench", smp=2, mem="2G", append="hvdisk=/dev/nvme0n1", timeout=TIMEOUT,
-                    qemu_args=["-drive", "file=%s,if=none,id=d0,format=raw" % IMAGE,
-                               "-device", "nvme,drive=d0,serial=ref0"])
+def run_pseries_diskbench(dev, device, timeout=TIMEOUT):
+    """/tests/diskbench on dev in Linux on QEMU pseries, the drive file
+    attached as device (a QEMU -device on drive d0): (figures, status, console)."""
+    r = run_pseries(hvtest="diskbench", smp=2, mem="2G", append="hvdisk=" + dev, timeout=timeout,
+                    qemu_args=["-drive", "file=%s,if=none,id=d0,format=raw" % IMAGE, "-device", device])
     status = "ok" if r["ok"] else ("timed out" if r["timed_out"] else "failed")
     problems = [l for l in r["guest"] if l.startswith("GUEST DISKBENCH:") and "sectors" not in l]
     if problems:
         status = "; ".join(problems)
+    return parse(r["console"]), status, r["console"]
+
+
+def run_linux():
+    figures, status, console = run_pseries_diskbench("/dev/nvme0n1", "nvme,drive=d0,serial=ref0")
     # ibm,create-pe-dma-window's arguments end with the page and window sizes (log2, hex); a
     # window as large as memory is a direct mapping: Linux maps nothing per I/O, pseries' bypass.
-    ddw = re.search(r"nvme \S+: ibm,create-pe-dma-window\(\d+\) .* ([0-9a-f]+) ([0-9a-f]+) returned 0 ", r["console"])
+    ddw = re.search(r"nvme \S+: ibm,create-pe-dma-window\(\d+\) .* ([0-9a-f]+) ([0-9a-f]+) returned 0 ", console)
     if ddw:
         dma = "DMA through a dynamic DMA window (DDW) of %d MiB in %d KiB pages" % (
             (1 << int(ddw.group(2), 16)) >> 20, (1 << int(ddw.group(1), 16)) >> 10)
     else:
         dma = "DMA through TCEs (H_PUT_TCE)"
-    return parse(r["console"]), dma, status, r["console"]
+    return figures, dma, status, console
 
 
 def fmt(fig):

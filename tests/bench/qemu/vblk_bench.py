@@ -19,8 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 sys.path.insert(0, HERE)
-from nvme_bench import IMAGE, IMAGE_MIB, fmt, parse, prepare_image, run_powernv  # noqa: E402
-from pseries_reference import run_pseries  # noqa: E402
+from nvme_bench import IMAGE, IMAGE_MIB, fmt, parse, prepare_image, run_powernv, run_pseries_diskbench  # noqa: E402
 
 BUNDLE = os.path.join(TOP, "build", "bundles", "linux-vblk-bench.bundle")
 CACHE = os.environ.get("HV_CACHE", os.path.join(TOP, "cache"))
@@ -37,14 +36,7 @@ def run_hypervisor():
 
 
 def run_linux():
-    r = run_pseries(hvtest="diskbench", smp=2, mem="2G", append="hvdisk=/dev/vda", timeout=TIMEOUT,
-                    qemu_args=["-drive", "file=%s,if=none,id=d0,format=raw" % IMAGE,
-                               "-device", "virtio-blk-pci,drive=d0"])
-    status = "ok" if r["ok"] else ("timed out" if r["timed_out"] else "failed")
-    problems = [l for l in r["guest"] if l.startswith("GUEST DISKBENCH:") and "sectors" not in l]
-    if problems:
-        status = "; ".join(problems)
-    return parse(r["console"]), status, r["console"]
+    return run_pseries_diskbench("/dev/vda", "virtio-blk-pci,drive=d0", timeout=TIMEOUT)
 
 
 def main():
