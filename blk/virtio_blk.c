@@ -82,7 +82,6 @@ struct vblk {
 	struct virtio_pci t;
 	uint8_t config[VBLK_CONFIG_LEN];
 	bool write_through; /* the bundle's default, restored at reset */
-	bool access_platform;
 	unsigned int nqueues;
 	struct vblk_disk lim;
 	/* scratch of the request being served (queues are served one at a
@@ -556,7 +555,6 @@ static int attach(struct partition *p, const struct hv_config *cfg)
 		memset(d, 0, sizeof(*d));
 		d->p = p;
 		d->phb = pci_host_phb(p, 0);
-		d->access_platform = dc->access_platform;
 		d->bd = disks_find(p, dc->name);
 		snprintf(d->name, sizeof(d->name), "%s", dc->name);
 		snprintf(d->serial, sizeof(d->serial), "%s", dc->serial);

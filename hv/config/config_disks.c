@@ -120,14 +120,9 @@ static int parse_disk(const void *fdt, int node, struct hv_config *cfg, unsigned
 				cfg_size_str(hd->image.size, a, sizeof(a)));
 	if (hd->kind == HOST_DISK_IMAGE && d->start >= hd->image.size)
 		return cfg_fail(c, "property start: past the end of image '%s'", hd->image.name);
-	int rr = fdt_getprop(fdt, node, "read-only", &len) ? 0 : 1;
-	if (rr == 0 && len != 0)
-		return cfg_fail(c, "property read-only: a flag takes no value");
-	d->read_only = rr == 0;
-	int ra = fdt_getprop(fdt, node, "access-platform", &len) ? 0 : 1;
-	if (ra == 0 && len != 0)
-		return cfg_fail(c, "property access-platform: a flag takes no value");
-	d->access_platform = ra == 0;
+	if (cfg_get_flag(c, node, "read-only", &d->read_only) ||
+	    cfg_get_flag(c, node, "access-platform", &d->access_platform))
+		return -1;
 	int rsr = cfg_get_string(c, node, "serial", sizeof(d->serial) - 1, &serial);
 	if (rsr < 0)
 		return -1;

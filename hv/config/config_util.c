@@ -43,6 +43,15 @@ bool cfg_experimental(const char *name)
 	return strncmp(name, "x-", 2) == 0;
 }
 
+int cfg_get_flag(struct ctx *c, int node, const char *name, bool *set)
+{
+	int len;
+	*set = fdt_getprop(c->fdt, node, name, &len) != NULL;
+	if (*set && len != 0)
+		return cfg_fail(c, "property %s: a flag takes no value", name);
+	return 0;
+}
+
 int cfg_get_either(struct ctx *c, int node, const char *name, const char *first, const char *second, bool *is_second)
 {
 	const char *v;

@@ -42,6 +42,8 @@ int cfg_get_num(struct ctx *c, int node, const char *name, bool allow64, uint64_
 int cfg_get_string(struct ctx *c, int node, const char *name, size_t max, const char **out);
 /* rc of a getter for a required property: absent becomes an error. */
 int cfg_required(struct ctx *c, int rc, const char *name);
+/* A flag property (no value): 0 with *set, or -1 after an error. */
+int cfg_get_flag(struct ctx *c, int node, const char *name, bool *set);
 /* A string property that must be one of two words: 1 when absent, 0 with
  * *second true when it is the second, -1 after an error naming both. */
 int cfg_get_either(struct ctx *c, int node, const char *name, const char *first, const char *second, bool *is_second);
