@@ -12,9 +12,11 @@
  * a request half done.
  *
  * Features: SIZE_MAX, SEG_MAX, GEOMETRY, BLK_SIZE, TOPOLOGY, FLUSH,
- * CONFIG_WCE, RO, DISCARD, WRITE_ZEROES, GET_ID, MQ (one queue per vCPU
- * unless the bundle says otherwise, an MSI-X vector each), INDIRECT_DESC,
- * EVENT_IDX. Write-through (the bundle's write-cache, or the driver's
+ * CONFIG_WCE, RO, DISCARD, WRITE_ZEROES, LIFETIME (when the drive reports
+ * its wear), MQ (one queue per vCPU unless the bundle says otherwise, an
+ * MSI-X vector each), INDIRECT_DESC, EVENT_IDX, and when the bundle's disk
+ * asks, RING_PACKED and ACCESS_PLATFORM (through the bridge's TCEs).
+ * Requests also include GET_ID. Write-through (the bundle's write-cache, or the driver's
  * choice through CONFIG_WCE) sends every write with FUA, so a completed
  * write is on the medium; write-back leaves that to FLUSH.
  */
